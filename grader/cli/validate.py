@@ -1,0 +1,49 @@
+"""`grader validate [ID...]`: each reference scores full marks, each starter less."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from grader.cli.options import open_pack, pack_option, progress, sandbox_options, warn, with_timeout
+
+
+@click.command("validate")
+@click.argument("exercise_ids", nargs=-1, metavar="[ID]...")
+@pack_option
+@sandbox_options
+def validate_command(
+    exercise_ids: tuple[str, ...],
+    pack_root: Path | None,
+    sandbox: str,
+    timeout: float | None,
+    runtime: str | None,
+) -> None:
+    """Prove each exercise's reference scores 100% and its starter scores less."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from grader.sandbox import select_sandbox
+    from grader.validation import validate_exercise
+
+    pack = open_pack(pack_root)
+    exercises = [pack.exercise(i) for i in exercise_ids] if exercise_ids else list(pack.exercises)
+    chosen = select_sandbox(sandbox, progress=progress, warn=warn, runtime=runtime)
+    table = Table(title="Validation", title_justify="left")
+    for column in ("exercise", "reference", "starter", "verdict"):
+        table.add_column(column)
+    all_ok = True
+    for exercise in exercises:
+        progress(f"validating {exercise.id}")
+        result = validate_exercise(with_timeout(exercise, timeout), chosen)
+        all_ok &= result.ok
+        table.add_row(
+            exercise.id,
+            result.reference_summary,
+            result.starter_summary,
+            "ok" if result.ok else "FAILED: " + "; ".join(result.problems),
+        )
+    Console(highlight=False).print(table)
+    sys.exit(0 if all_ok else 1)

@@ -1,0 +1,98 @@
+"""grade(): one submission, one exercise, one sandbox -> a Report.
+
+Never raises for a candidate's fault: those become a `rejected` report or
+failed tests. Raises UsageError for the user's faults and SandboxError when
+no sandbox can run; any other failure of the grader becomes status `error`.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from pathlib import Path
+
+import grader
+from grader.errors import GraderError
+from grader.flags import FlagCode
+from grader.models import Environment, Exercise, Flag, Report
+from grader.sandbox.base import GradingJob, Sandbox
+from grader.scoring import GRADER_FAULT_MESSAGE, graded_report, make_report
+from grader.submission import SubmissionRejected, stage_submission
+
+log = logging.getLogger("grader")
+
+
+def environment_of(sandbox: Sandbox) -> Environment:
+    return Environment(
+        sandbox=sandbox.name,
+        image=sandbox.image,
+        grader_version=grader.__version__,
+        confined=sandbox.confined,
+    )
+
+
+def grade(submission: Path, exercise: Exercise, sandbox: Sandbox) -> Report:
+    started = time.monotonic()
+    environment = environment_of(sandbox)
+
+    def elapsed() -> float:
+        return time.monotonic() - started
+
+    with tempfile.TemporaryDirectory(prefix="grader-stage-") as tmp:
+        staged_dir = Path(tmp) / "submission"
+        staged_dir.mkdir()
+        try:
+            staged = stage_submission(submission, exercise, staged_dir)
+        except SubmissionRejected as rejection:
+            return make_report(
+                exercise,
+                rejection.info,
+                environment,
+                status="rejected",
+                flags=(*rejection.notes, rejection.flag),
+                duration_s=elapsed(),
+            )
+        try:
+            output = sandbox.run(GradingJob(exercise, staged))
+        except GraderError:
+            raise
+        except Exception:
+            log.exception("grading %s against %s failed", submission, exercise.id)
+            return make_report(
+                exercise,
+                staged.info,
+                environment,
+                status="error",
+                flags=(Flag(FlagCode.CRASHED, GRADER_FAULT_MESSAGE),),
+                duration_s=elapsed(),
+            )
+    if output.diagnostics:
+        log.debug("harness stderr:\n%s", output.diagnostics)
+    if output.timed_out:
+        return make_report(
+            exercise,
+            staged.info,
+            environment,
+            status="error",
+            flags=(
+                Flag(
+                    FlagCode.TIMEOUT,
+                    "the grading as a whole exceeded its wall-clock limit and was stopped",
+                ),
+            ),
+            duration_s=elapsed(),
+        )
+    if output.results is None:
+        log.error("grading %s: %s\n%s", submission, output.failure, output.diagnostics)
+        return make_report(
+            exercise,
+            staged.info,
+            environment,
+            status="error",
+            flags=(Flag(FlagCode.CRASHED, GRADER_FAULT_MESSAGE),),
+            duration_s=elapsed(),
+        )
+    return graded_report(
+        exercise, staged.info, environment, output.results, staged.notes, elapsed()
+    )

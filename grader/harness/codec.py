@@ -1,0 +1,327 @@
+"""Value-only codec for messages between the harness and the candidate's worker.
+
+msgpack with a few extension types. Only plain values cross: None, bool, int,
+float, str, bytes, list, dict, and by extension tuple, set, big ints, numpy
+arrays and scalars of numeric/bool/str dtypes, object arrays of such values,
+level-order trees and handles to objects that stay in the worker. Decoding is
+strict: an unknown tag, a lying length, a forbidden dtype or a frame that is
+too deep or too large raises `CodecError`. Nothing here can run code; there is
+no pickle in either direction.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import msgpack
+import numpy as np
+
+MAX_FRAME_BYTES = 256 * 1024 * 1024
+MAX_DEPTH = 100
+MAX_BIGINT_DIGITS = 5000
+MAX_ARRAY_DIMS = 32
+ALLOWED_DTYPE_KINDS = frozenset("biufcU")
+
+EXT_TUPLE = 1
+EXT_NDARRAY = 2
+EXT_NPSCALAR = 3
+EXT_HANDLE = 4
+EXT_SET = 5
+EXT_FROZENSET = 6
+EXT_BIGINT = 7
+EXT_OBJARRAY = 8
+EXT_TREE = 9
+EXT_NONFINITE = 10  # reserved
+
+_LENGTH = struct.Struct(">I")
+
+
+class CodecError(ValueError):
+    """A frame that does not follow the protocol."""
+
+
+class Unencodable(TypeError):
+    """A value that cannot cross by value (the worker sends a handle instead)."""
+
+
+@dataclass(frozen=True)
+class Handle:
+    """A reference to an object that lives in the worker."""
+
+    id: int
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A binary tree by value, as a LeetCode level-order list (None for gaps)."""
+
+    values: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, values: list[Any] | tuple[Any, ...] | None) -> Tree | None:
+        """Build from a level-order list; an empty list means the empty tree (None)."""
+        if not values:
+            return None
+        items = list(values)
+        while items and items[-1] is None:
+            items.pop()
+        return cls(tuple(items))
+
+    def to_list(self) -> list[Any]:
+        return list(self.values)
+
+
+def _check_dtype(dtype: np.dtype) -> None:
+    if dtype.kind not in ALLOWED_DTYPE_KINDS or dtype.fields is not None or dtype.subdtype:
+        raise Unencodable(f"arrays of dtype {dtype} cannot cross the boundary")
+
+
+def _ndarray_payload(arr: np.ndarray) -> bytes:
+    contiguous = np.ascontiguousarray(arr)
+    return msgpack.packb([contiguous.dtype.str, list(contiguous.shape), contiguous.tobytes()])
+
+
+class Encoder:
+    """Encode plain values; `on_unencodable` may turn anything else into a Handle."""
+
+    def __init__(
+        self,
+        on_unencodable: Callable[[Any], Any] | None = None,
+        tree_nodes: Callable[[Any], list[Any] | None] | None = None,
+    ) -> None:
+        self._on_unencodable = on_unencodable
+        self._tree_nodes = tree_nodes
+
+    def encode(self, value: Any) -> bytes:
+        try:
+            return msgpack.packb(self._prepare(value, 0), use_bin_type=True, strict_types=True)
+        except (OverflowError, ValueError, TypeError) as exc:
+            if isinstance(exc, Unencodable):
+                raise
+            raise Unencodable(str(exc)) from exc
+
+    def _prepare(self, value: Any, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise Unencodable("value nested too deeply")
+        kind = type(value)
+        if value is None or kind in (bool, str, bytes, float):
+            return value
+        if kind is int:
+            if -(2**63) <= value < 2**64:
+                return value
+            text = str(value)
+            if len(text) > MAX_BIGINT_DIGITS:
+                raise Unencodable("integer too large")
+            return msgpack.ExtType(EXT_BIGINT, text.encode())
+        if kind is list:
+            return [self._prepare(v, depth + 1) for v in value]
+        if kind is tuple:
+            return self._ext(EXT_TUPLE, [self._prepare(v, depth + 1) for v in value])
+        if kind is dict:
+            return {
+                self._prepare(k, depth + 1): self._prepare(v, depth + 1) for k, v in value.items()
+            }
+        if kind in (set, frozenset):
+            tag = EXT_SET if kind is set else EXT_FROZENSET
+            return self._ext(tag, [self._prepare(v, depth + 1) for v in value])
+        if kind is Handle:
+            return msgpack.ExtType(EXT_HANDLE, msgpack.packb(value.id))
+        if kind is Tree:
+            return self._ext(EXT_TREE, [self._prepare(v, depth + 1) for v in value.values])
+        if isinstance(value, np.ndarray):
+            if value.dtype.kind == "O":
+                flat = [self._prepare(v, depth + 1) for v in value.ravel().tolist()]
+                return self._ext(EXT_OBJARRAY, [list(value.shape), flat])
+            _check_dtype(value.dtype)
+            return msgpack.ExtType(EXT_NDARRAY, _ndarray_payload(value))
+        if isinstance(value, np.generic):
+            _check_dtype(value.dtype)
+            return msgpack.ExtType(EXT_NPSCALAR, msgpack.packb([value.dtype.str, value.tobytes()]))
+        # subclasses of plain types (e.g. a list whose __eq__ lies) cross as the plain type
+        for base in (bool, int, float, str, bytes, list, tuple, dict):
+            if isinstance(value, base):
+                return self._prepare(base(value), depth)
+        if self._tree_nodes is not None:
+            levels = self._tree_nodes(value)
+            if levels is not None:
+                return self._ext(EXT_TREE, [self._prepare(v, depth + 1) for v in levels])
+        if self._on_unencodable is not None:
+            return self._prepare(self._on_unencodable(value), depth)
+        raise Unencodable(f"a value of type {type(value).__name__} cannot cross the boundary")
+
+    @staticmethod
+    def _ext(tag: int, items: Any) -> msgpack.ExtType:
+        return msgpack.ExtType(tag, msgpack.packb(items, use_bin_type=True, strict_types=True))
+
+
+class Decoder:
+    """Strict decoding; `resolve_handle` maps a handle id to a local object (worker side)."""
+
+    def __init__(
+        self,
+        resolve_handle: Callable[[int], Any] | None = None,
+        build_tree: Callable[[list[Any]], Any] | None = None,
+        max_bytes: int = MAX_FRAME_BYTES,
+    ) -> None:
+        self._resolve_handle = resolve_handle
+        self._build_tree = build_tree
+        self._max_bytes = max_bytes
+
+    def decode(self, data: bytes) -> Any:
+        if len(data) > self._max_bytes:
+            raise CodecError("frame too large")
+        try:
+            return self._unpack(data, 0)
+        except CodecError:
+            raise
+        except RecursionError as exc:
+            raise CodecError("frame nested too deeply") from exc
+        except Exception as exc:  # msgpack raises several unrelated types on bad input
+            raise CodecError(f"malformed frame: {type(exc).__name__}") from exc
+
+    def _unpack(self, data: bytes, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise CodecError("frame nested too deeply")
+        size = len(data)
+        return msgpack.unpackb(
+            data,
+            raw=False,
+            strict_map_key=False,
+            use_list=True,
+            ext_hook=lambda tag, payload: self._ext(tag, payload, depth + 1),
+            max_str_len=size,
+            max_bin_len=size,
+            max_array_len=size,
+            max_map_len=size // 2,
+            max_ext_len=size,
+        )
+
+    def _items(self, payload: bytes, depth: int) -> list[Any]:
+        items = self._unpack(payload, depth)
+        if type(items) is not list:
+            raise CodecError("extension payload is not a list")
+        return items
+
+    def _ext(self, tag: int, payload: bytes, depth: int) -> Any:
+        if tag == EXT_TUPLE:
+            return tuple(self._items(payload, depth))
+        if tag in (EXT_SET, EXT_FROZENSET):
+            items = self._items(payload, depth)
+            try:
+                return set(items) if tag == EXT_SET else frozenset(items)
+            except TypeError as exc:
+                raise CodecError("unhashable set member") from exc
+        if tag == EXT_BIGINT:
+            text = payload.decode("ascii", "strict")
+            if len(text) > MAX_BIGINT_DIGITS + 1 or not text.lstrip("-").isdigit():
+                raise CodecError("bad big integer")
+            return int(text)
+        if tag == EXT_NDARRAY:
+            return self._ndarray(payload)
+        if tag == EXT_NPSCALAR:
+            parts = msgpack.unpackb(payload, raw=False, max_array_len=2)
+            if type(parts) is not list or len(parts) != 2:
+                raise CodecError("bad numpy scalar")
+            dtype_str, raw = parts
+            dtype = self._dtype(dtype_str)
+            if type(raw) is not bytes or len(raw) != dtype.itemsize:
+                raise CodecError("numpy scalar length does not match its dtype")
+            return np.frombuffer(raw, dtype=dtype)[0]
+        if tag == EXT_OBJARRAY:
+            parts = self._items(payload, depth)
+            if len(parts) != 2 or type(parts[0]) is not list or type(parts[1]) is not list:
+                raise CodecError("bad object array")
+            shape = self._shape(parts[0])
+            flat = parts[1]
+            if int(np.prod(shape, dtype=np.int64)) != len(flat):
+                raise CodecError("object array length does not match its shape")
+            arr = np.empty(len(flat), dtype=object)
+            for i, item in enumerate(flat):
+                arr[i] = item
+            return arr.reshape(shape)
+        if tag == EXT_HANDLE:
+            handle_id = msgpack.unpackb(payload)
+            if type(handle_id) is not int or handle_id < 0:
+                raise CodecError("bad handle")
+            if self._resolve_handle is not None:
+                return self._resolve_handle(handle_id)
+            return Handle(handle_id)
+        if tag == EXT_TREE:
+            values = self._items(payload, depth)
+            if self._build_tree is not None:
+                return self._build_tree(values)
+            return Tree.of(values)
+        raise CodecError(f"unknown extension type {tag}")
+
+    @staticmethod
+    def _dtype(dtype_str: Any) -> np.dtype:
+        if type(dtype_str) is not str or len(dtype_str) > 16:
+            raise CodecError("bad dtype")
+        try:
+            dtype = np.dtype(dtype_str)
+        except TypeError as exc:
+            raise CodecError("bad dtype") from exc
+        if dtype.kind not in ALLOWED_DTYPE_KINDS or dtype.fields is not None or dtype.subdtype:
+            raise CodecError(f"dtype {dtype_str!r} is not allowed")
+        return dtype
+
+    @staticmethod
+    def _shape(shape: Any) -> tuple[int, ...]:
+        if type(shape) is not list or len(shape) > MAX_ARRAY_DIMS:
+            raise CodecError("bad array shape")
+        if not all(type(d) is int and 0 <= d < 2**40 for d in shape):
+            raise CodecError("bad array shape")
+        return tuple(shape)
+
+    def _ndarray(self, payload: bytes) -> np.ndarray:
+        parts = msgpack.unpackb(payload, raw=False, max_array_len=3)
+        if type(parts) is not list or len(parts) != 3:
+            raise CodecError("bad array")
+        dtype = self._dtype(parts[0])
+        shape = self._shape(parts[1])
+        raw = parts[2]
+        if type(raw) is not bytes:
+            raise CodecError("bad array data")
+        expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        if expected != len(raw):
+            raise CodecError("array data length does not match its shape and dtype")
+        return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+
+
+def write_frame(stream: Any, payload: bytes) -> None:
+    """Write one length-prefixed frame to a binary file object or socket file."""
+    if len(payload) > MAX_FRAME_BYTES:
+        raise Unencodable("message too large to send")
+    stream.write(_LENGTH.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def read_frame(stream: Any, max_bytes: int = MAX_FRAME_BYTES) -> bytes | None:
+    """Read one frame; None at a clean end of stream. Raises CodecError when it lies."""
+    header = _read_exact(stream, _LENGTH.size)
+    if header is None:
+        return None
+    (length,) = _LENGTH.unpack(header)
+    if length > max_bytes:
+        raise CodecError(f"frame of {length} bytes exceeds the limit of {max_bytes}")
+    body = _read_exact(stream, length)
+    if body is None:
+        raise CodecError("stream ended inside a frame")
+    return body
+
+
+def _read_exact(stream: Any, size: int) -> bytes | None:
+    chunks: list[bytes] = []
+    remaining = size
+    while remaining:
+        chunk = stream.read(remaining)
+        if not chunk:
+            if remaining == size:
+                return None
+            raise CodecError("stream ended inside a frame")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)

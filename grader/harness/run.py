@@ -1,0 +1,163 @@
+"""Harness entry point: run the hidden tests against a worker, print results.
+
+Runs in the harness container (or a local process). It listens on the
+channel socket, waits for the supervisor beside the candidate's code, runs
+pytest with the grader plugin and prints one JSON document of raw results on
+its stdout. Scores are not computed here; the host does that from outcomes
+and the pack's points.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.harness.client import WorkerClient
+from grader.harness.plugin import GraderPlugin, TestRecord
+
+ERRNO_DISK = {28, 27, 122}  # ENOSPC, EFBIG, EDQUOT
+ERRNO_PROCESSES = {11}  # EAGAIN from fork/clone at the pids limit
+
+
+def harness_flags(
+    records: list[TestRecord], client: WorkerClient, output_bytes: int, output_limit: int
+) -> list[dict[str, str]]:
+    flags: list[dict[str, str]] = []
+
+    def add(code: str, message: str) -> None:
+        flags.append({"code": code, "message": message})
+
+    def count(predicate: Any) -> int:
+        return sum(1 for r in records if predicate(r))
+
+    timeouts = count(lambda r: r.outcome == "timeout")
+    if timeouts:
+        add("timeout", f"{timeouts} test(s) exceeded their time limit")
+    memory = count(lambda r: r.error_kind == "MemoryError")
+    if memory or client.events.oom_kills:
+        add(
+            "memory-limit",
+            "your code ran out of memory (limit "
+            f"{client.memory_mb} MB) in {max(memory, 1)} test(s)",
+        )
+    processes = count(
+        lambda r: (
+            r.error_kind.split(":")[-1] in {str(e) for e in ERRNO_PROCESSES}
+            or r.error_kind.startswith("BlockingIOError")
+        )
+    )
+    if processes:
+        add("process-limit", "your code hit the limit on processes or threads")
+    disk = count(lambda r: r.error_kind.split(":")[-1] in {str(e) for e in ERRNO_DISK})
+    if disk:
+        add("disk-limit", "your code hit the limit on disk space")
+    crashed = count(lambda r: r.outcome == "crashed" and r.error_kind != "MemoryError")
+    if crashed:
+        add("crashed", f"the worker running your code died in {crashed} test(s)")
+    if client.import_error is not None:
+        add("import-error", "your module could not be imported; no test could run")
+    if output_bytes > output_limit:
+        add(
+            "output-limit",
+            f"your code printed {output_bytes} bytes; only the first {output_limit} were kept",
+        )
+    for what in dict.fromkeys(client.events.protocol_violations):
+        add("tampering", what)
+    return flags
+
+
+def run(config: dict[str, Any]) -> dict[str, Any]:
+    socket_path = config["socket"]
+    if os.path.exists(socket_path):
+        os.unlink(socket_path)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(socket_path)
+    listener.listen(1)
+
+    client = WorkerClient(
+        listener,
+        import_timeout_s=float(config["import_timeout_s"]),
+        restarts=int(config["restarts"]),
+        memory_mb=int(config["memory_mb"]),
+    )
+    client.start(connect_timeout_s=float(config.get("connect_timeout_s", 60.0)))
+    tests = Path(config["tests"])
+    reference = Path(config["reference"]) if config.get("reference") else None
+    plugin = GraderPlugin(
+        client,
+        reference=reference,
+        default_limit_s=float(config["test_timeout_s"]),
+        total_limit_s=float(config["total_timeout_s"]),
+        tests_root=tests,
+    )
+    args = [
+        str(tests),
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:stepwise",
+        "--assert=plain",
+        "--import-mode=importlib",
+        "--rootdir",
+        str(tests),
+        "-c",
+        os.devnull,
+        "--tb=no",
+        "-o",
+        "console_output_style=classic",
+        "-W",
+        "ignore::DeprecationWarning",
+    ]
+    exit_code = pytest.main(args, plugins=[plugin])
+    output_bytes, _ = client.output_status()
+    client.shutdown()
+    records = list(plugin.records.values())
+    return {
+        "pytest_exit": int(exit_code),
+        "collection_errors": plugin.collection_errors,
+        "tests": [
+            {
+                "id": r.id,
+                "name": r.name,
+                "outcome": r.outcome,
+                "max_points": r.max_points,
+                "duration_s": round(r.duration_s, 6),
+                "message": r.message,
+            }
+            for r in records
+        ],
+        "flags": harness_flags(records, client, output_bytes, int(config["output_limit"])),
+        "broken": client.broken,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="grader-harness")
+    parser.add_argument("--config", required=True)
+    args = parser.parse_args(argv)
+    with open(args.config) as handle:
+        config = json.load(handle)
+    # Only the results document goes to the real stdout; pytest's chatter goes to stderr.
+    results_fd = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    try:
+        results = run(config)
+    except Exception as exc:  # noqa: BLE001 - reported to the host as a grader error
+        results = {"fatal": f"{type(exc).__name__}: {exc}"}
+    with os.fdopen(results_fd, "w") as out:
+        json.dump(results, out)
+        out.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,252 @@
+"""The worker: the only process that imports and runs the candidate's code.
+
+Started by the supervisor with two pipe descriptors for the protocol; its
+stdout and stderr go to a capped pipe the supervisor drains. It answers one
+request at a time. Whatever it sends back is untrusted by the harness.
+"""
+
+from __future__ import annotations
+
+import argparse
+import builtins
+import importlib.abc
+import importlib.util
+import os
+import resource
+import signal
+import sys
+import traceback
+import types
+from collections import deque
+from typing import Any
+
+# Our own dependencies are imported before the submission joins sys.path, so a
+# candidate's numpy.py or msgpack.py can only shadow modules for its own code.
+from grader.harness.codec import Decoder, Encoder, Unencodable, read_frame, write_frame
+from grader.harness.leetcode import TreeNode, leetcode_namespace, tree_to_levels
+
+MAX_TREE_NODES = 200_000
+
+
+class ForbiddenImportBlocker(importlib.abc.MetaPathFinder):
+    """Refuses imports of modules the exercise forbids, however they are spelled."""
+
+    def __init__(self, forbidden: tuple[str, ...]) -> None:
+        self.forbidden = frozenset(forbidden)
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
+        if fullname.split(".")[0] in self.forbidden:
+            raise ImportError(f"importing {fullname!r} is not allowed in this exercise")
+        return None
+
+
+class Worker:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.handles: dict[int, Any] = {}
+        self.next_handle = 1
+        self.module: types.ModuleType | None = None
+        self.probes: dict[str, types.ModuleType] = {}
+        self.encoder = Encoder(on_unencodable=self._new_handle, tree_nodes=self._tree_levels)
+        self.decoder = Decoder(resolve_handle=self._resolve_handle, build_tree=self._build_tree)
+
+    # -- handles and trees ---------------------------------------------------------
+    def _new_handle(self, value: Any) -> Any:
+        from grader.harness.codec import Handle
+
+        handle_id = self.next_handle
+        self.next_handle += 1
+        self.handles[handle_id] = value
+        return Handle(handle_id)
+
+    def _resolve_handle(self, handle_id: int) -> Any:
+        try:
+            return self.handles[handle_id]
+        except KeyError:
+            raise LookupError(f"unknown handle {handle_id}") from None
+
+    def _tree_levels(self, value: Any) -> list[Any] | None:
+        if not all(hasattr(value, a) for a in ("val", "left", "right")):
+            return None
+        return tree_to_levels(value, MAX_TREE_NODES)
+
+    def _build_tree(self, values: list[Any]) -> Any:
+        node_class = getattr(self.module, "TreeNode", None) or TreeNode
+        return _levels_to_tree(values, node_class)
+
+    # -- candidate module ----------------------------------------------------------
+    def import_candidate(self) -> None:
+        name = self.args.entry_module
+        path = os.path.join(self.args.submission, f"{name}.py")
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load {name}.py")
+        module = importlib.util.module_from_spec(spec)
+        module.__dict__.update(leetcode_namespace())
+        sys.modules[name] = module
+        self.module = module
+        spec.loader.exec_module(module)
+
+    def entry_attribute(self, name: str) -> Any:
+        module = self.module
+        if hasattr(module, name):
+            return getattr(module, name)
+        method = self.args.leetcode_method
+        if name == self.args.entry_point and method:
+            solution_class = getattr(module, "Solution", None)
+            if isinstance(solution_class, type) and hasattr(solution_class, method):
+                return getattr(solution_class(), method)
+        raise AttributeError(f"your module does not define {name!r}")
+
+    # -- requests ------------------------------------------------------------------
+    def handle(self, request: Any) -> Any:
+        op = request.get("op") if isinstance(request, dict) else None
+        if op == "getattr":
+            target = request["target"]
+            if target is None:
+                return self.entry_attribute(request["name"])
+            return getattr(target, request["name"])
+        if op == "call":
+            return request["target"](*request.get("args", []), **request.get("kwargs", {}))
+        if op == "probe":
+            probe = self._probe_module(request["module"], request["source"])
+            func = getattr(probe, request["func"])
+            return func(self.module, *request.get("args", []), **request.get("kwargs", {}))
+        if op == "release":
+            for handle_id in request.get("handles", []):
+                self.handles.pop(handle_id, None)
+            return None
+        raise ValueError(f"unknown request {op!r}")
+
+    def _probe_module(self, name: str, source: str) -> types.ModuleType:
+        if name not in self.probes:
+            module = types.ModuleType(f"grader_probe_{name}")
+            exec(compile(source, f"<probe {name}>", "exec"), module.__dict__)  # noqa: S102 - pack code
+            self.probes[name] = module
+        return self.probes[name]
+
+
+def _levels_to_tree(values: list[Any], node_class: type) -> Any:
+    if not values or values[0] is None:
+        return None
+
+    def make(value: Any) -> Any:
+        try:
+            node = node_class(value)
+        except TypeError:
+            node = node_class()
+            node.val = value
+        node.left = None
+        node.right = None
+        return node
+
+    root = make(values[0])
+    queue = deque([root])
+    index = 1
+    while queue and index < len(values):
+        node = queue.popleft()
+        for side in ("left", "right"):
+            if index < len(values) and values[index] is not None:
+                child = make(values[index])
+                setattr(node, side, child)
+                queue.append(child)
+            index += 1
+    return root
+
+
+def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any]:
+    """Type, message and the last frame inside the submission, as plain strings."""
+    where = ""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.startswith(submission_dir):
+            where = f"{os.path.relpath(frame.filename, submission_dir)}, line {frame.lineno}"
+    try:
+        message = str(exc)
+    except BaseException:  # noqa: BLE001 - a hostile __str__ must not kill the worker
+        message = "<unprintable>"
+    return {
+        "type": type(exc).__name__,
+        "message": message[:500],
+        "where": where,
+        "errno": getattr(exc, "errno", None) if isinstance(exc, OSError) else None,
+    }
+
+
+def _limit_resources(args: argparse.Namespace) -> None:
+    # A write past the file-size cap raises OSError(EFBIG) instead of killing the process.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if args.file_size_mb:
+        size = args.file_size_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    if args.address_space_mb:
+        size = args.address_space_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+
+def serve(args: argparse.Namespace) -> None:
+    proto_in = os.fdopen(args.read_fd, "rb", buffering=0)
+    proto_out = os.fdopen(args.write_fd, "wb", buffering=0)
+    worker = Worker(args)
+    _limit_resources(args)
+    if args.forbidden:
+        sys.meta_path.insert(0, ForbiddenImportBlocker(tuple(args.forbidden)))
+    os.chdir(args.submission)
+    sys.path.insert(0, args.submission)
+    sys.argv = [os.path.join(args.submission, f"{args.entry_module}.py")]
+
+    try:
+        worker.import_candidate()
+        ready: dict[str, Any] = {"ready": True}
+    except BaseException as exc:  # noqa: BLE001 - any failure of candidate code is data
+        ready = {"ready": False, "raised": describe_exception(exc, args.submission)}
+    write_frame(proto_out, worker.encoder.encode(ready))
+    if not ready["ready"]:
+        return
+
+    while True:
+        frame = read_frame(proto_in)
+        if frame is None:
+            return
+        try:
+            request = worker.decoder.decode(frame)
+            result = worker.handle(request)
+            reply = {"ok": result}
+            payload = worker.encoder.encode(reply)
+        except Unencodable as exc:
+            payload = worker.encoder.encode(
+                {"raised": {"type": "Unencodable", "message": str(exc), "where": "", "errno": None}}
+            )
+        except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt included
+            payload = worker.encoder.encode({"raised": describe_exception(exc, args.submission)})
+        write_frame(proto_out, payload)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="grader-worker")
+    parser.add_argument("--read-fd", type=int, required=True)
+    parser.add_argument("--write-fd", type=int, required=True)
+    parser.add_argument("--submission", required=True)
+    parser.add_argument("--entry-module", required=True)
+    parser.add_argument("--entry-point", default=None)
+    parser.add_argument("--leetcode-method", default=None)
+    parser.add_argument("--forbidden", action="append", default=[])
+    parser.add_argument("--file-size-mb", type=int, default=64)
+    parser.add_argument("--address-space-mb", type=int, default=0)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    builtins.input = _no_input  # candidates reading stdin would wait forever
+    serve(args)
+    # Skip interpreter teardown: candidate atexit hooks and finalizers must not run late.
+    os._exit(0)
+
+
+def _no_input(prompt: Any = "") -> str:
+    raise EOFError("input() is not available while grading")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Render a `Report` as text, JSON or Markdown, and ship the `grader.report/v1` schema.
+
+Each format is one module exposing `render(report, *, color) -> str`; adding a
+format (JUnit, say) means writing that module and adding one line to `_RENDERERS`.
+"""
+
+from __future__ import annotations
+
+import json as _json
+from functools import cache
+from importlib import resources
+from typing import Any, Protocol
+
+from grader.models import Report
+from grader.report import json as _json_format
+from grader.report import markdown as _markdown_format
+from grader.report import text as _text_format
+
+
+class Renderer(Protocol):
+    def __call__(self, report: Report, *, color: bool = False) -> str: ...
+
+
+_RENDERERS: dict[str, Renderer] = {
+    "text": _text_format.render,
+    "json": _json_format.render,
+    "markdown": _markdown_format.render,
+}
+
+FORMATS: tuple[str, ...] = tuple(_RENDERERS)
+
+
+def render(report: Report, fmt: str, *, color: bool = False) -> str:
+    """The report in format `fmt`, ending with a newline.
+
+    `color` only affects formats meant for a terminal; the others ignore it.
+    """
+    try:
+        renderer = _RENDERERS[fmt]
+    except KeyError:
+        choices = ", ".join(FORMATS)
+        raise ValueError(f"unknown report format {fmt!r} (choose from {choices})") from None
+    return renderer(report, color=color)
+
+
+@cache
+def _schema_text() -> str:
+    return resources.files(__name__).joinpath("schema.json").read_text(encoding="utf-8")
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema of `grader.report/v1`, a fresh copy the caller may modify."""
+    schema: dict[str, Any] = _json.loads(_schema_text())
+    return schema
+
+
+__all__ = ["FORMATS", "load_schema", "render"]

@@ -1,0 +1,42 @@
+"""Sandboxes that run a grading: Docker (confined) or local (unconfined)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from grader.errors import UsageError
+from grader.sandbox.base import GradingJob, HarnessOutput, Sandbox
+
+SANDBOX_CHOICES = ("auto", "docker", "local")
+UNCONFINED_WARNING = (
+    "WARNING: grading with --sandbox local: the submission's code runs UNCONFINED "
+    "with your user's rights (no container, no network or file isolation)"
+)
+
+__all__ = ["SANDBOX_CHOICES", "GradingJob", "HarnessOutput", "Sandbox", "select_sandbox"]
+
+
+def select_sandbox(
+    choice: str,
+    *,
+    progress: Callable[[str], None],
+    warn: Callable[[str], None],
+    runtime: str | None = None,
+) -> Sandbox:
+    """`auto` is Docker when a daemon answers, else local with a loud warning."""
+    if choice not in SANDBOX_CHOICES:
+        raise UsageError(f"unknown sandbox {choice!r} (choose from {', '.join(SANDBOX_CHOICES)})")
+    if choice == "auto":
+        from grader.sandbox.docker import daemon_available
+
+        choice = "docker" if daemon_available() else "local"
+        if choice == "local":
+            warn("no Docker daemon answered: falling back to --sandbox local")
+    if choice == "docker":
+        from grader.sandbox.docker import DockerSandbox, docker_client
+
+        return DockerSandbox(docker_client(), progress=progress, runtime=runtime)
+    from grader.sandbox.local import LocalSandbox
+
+    warn(UNCONFINED_WARNING)
+    return LocalSandbox()

@@ -1,0 +1,124 @@
+"""What every sandbox does: run the harness and a worker for one staged submission.
+
+A sandbox returns the harness's raw results (or why there are none); it never
+scores. The layout of a run (paths, harness config, supervisor arguments) is
+defined here once for both the Docker and the local sandbox.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from grader.models import Exercise, StagedSubmission
+
+RESULTS_LIMIT_BYTES = 16 * 1024 * 1024
+HARNESS_MEMORY_MB = 2048
+CONNECT_TIMEOUT_S = 60.0
+SOCKET_NAME = "harness.sock"
+WORKER_FILE_SIZE_MB = 64
+
+
+@dataclass(frozen=True)
+class GradingJob:
+    exercise: Exercise
+    staged: StagedSubmission
+
+
+@dataclass
+class HarnessOutput:
+    """Parsed results of the harness, or the reason there are none."""
+
+    results: dict[str, Any] | None
+    failure: str | None = None  # the grader's own fault: becomes status `error`
+    timed_out: bool = False  # the whole grading exceeded its wall-clock limit
+    diagnostics: str = ""  # the harness's stderr tail, for the log only
+    notes: list[str] = field(default_factory=list)
+
+
+class Sandbox(Protocol):
+    name: str
+    confined: bool
+
+    @property
+    def image(self) -> str | None: ...
+
+    def run(self, job: GradingJob) -> HarnessOutput: ...
+
+
+def wall_clock_limit_s(exercise: Exercise) -> float:
+    """The outer kill: only reached when the harness itself hangs."""
+    return exercise.limits.total_timeout_s + max(30.0, 2 * exercise.limits.test_timeout_s) + 60.0
+
+
+def reference_file(exercise: Exercise) -> Path | None:
+    path = exercise.reference / "solution.py"
+    return path if path.is_file() else None
+
+
+def harness_config(
+    exercise: Exercise, *, tests: str, reference: str | None, socket_path: str
+) -> dict[str, Any]:
+    limits = exercise.limits
+    return {
+        "tests": tests,
+        "reference": reference,
+        "socket": socket_path,
+        "test_timeout_s": limits.test_timeout_s,
+        "total_timeout_s": limits.total_timeout_s,
+        "import_timeout_s": max(30.0, 2 * limits.test_timeout_s),
+        "restarts": limits.restarts,
+        "memory_mb": limits.memory_mb,
+        "output_limit": limits.output_bytes,
+        "connect_timeout_s": CONNECT_TIMEOUT_S,
+    }
+
+
+def supervisor_arguments(
+    job: GradingJob, *, socket_path: str, submission: str, workdir: str, address_space_mb: int = 0
+) -> list[str]:
+    exercise = job.exercise
+    entry_module = job.staged.entry_module or "solution"
+    args = [
+        "--socket",
+        socket_path,
+        "--submission",
+        submission,
+        "--workdir",
+        workdir,
+        "--entry-module",
+        entry_module,
+        "--output-limit",
+        str(exercise.limits.output_bytes),
+        "--file-size-mb",
+        str(WORKER_FILE_SIZE_MB),
+        "--address-space-mb",
+        str(address_space_mb),
+        "--connect-timeout",
+        str(CONNECT_TIMEOUT_S),
+    ]
+    if exercise.entry_point:
+        args += ["--entry-point", exercise.entry_point]
+    if exercise.leetcode_method:
+        args += ["--leetcode-method", exercise.leetcode_method]
+    for name in exercise.forbidden_imports:
+        args += ["--forbidden", name]
+    return args
+
+
+def parse_results(raw: bytes) -> HarnessOutput:
+    """The harness prints one JSON document; anything else is the grader's failure."""
+    text = raw.decode("utf-8", "replace").strip()
+    if not text:
+        return HarnessOutput(None, failure="the harness produced no results")
+    try:
+        results = json.loads(text.splitlines()[-1])
+    except json.JSONDecodeError:
+        return HarnessOutput(None, failure="the harness produced unreadable results")
+    if not isinstance(results, dict):
+        return HarnessOutput(None, failure="the harness produced unreadable results")
+    if "fatal" in results:
+        return HarnessOutput(None, failure=f"the harness failed: {results['fatal']}")
+    return HarnessOutput(results)

@@ -1,0 +1,310 @@
+"""The Docker sandbox: a harness container and a worker container per grading.
+
+Both come from the sandbox image with the hardening of SPEC §5. The harness
+container holds the hidden tests and the reference (in a volume only it
+mounts); the worker container holds only the submission (copied into a
+channel volume it mounts read-only, then into its own tmpfs). The channel
+volume also carries the harness's socket. Results are read from the harness
+container's stdout after it exits, through a capped stream. Containers and
+volumes are removed in every case, Ctrl-C included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import signal
+import tarfile
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+from grader.errors import SandboxError
+from grader.models import Exercise
+from grader.sandbox.base import (
+    HARNESS_MEMORY_MB,
+    RESULTS_LIMIT_BYTES,
+    SOCKET_NAME,
+    GradingJob,
+    HarnessOutput,
+    harness_config,
+    parse_results,
+    reference_file,
+    supervisor_arguments,
+    wall_clock_limit_s,
+)
+from grader.sandbox.image import Progress, build_image, find_image
+
+RUN_LABEL = "org.grader.run"
+CHANNEL_MOUNT = "/run/grader"
+GRADING_MOUNT = "/grading"
+SANDBOX_UID = 1000
+LOG_CONFIG = {"type": "json-file", "config": {"max-size": "20m", "max-file": "1"}}
+STDERR_TAIL_BYTES = 64 * 1024
+
+
+def docker_client(timeout: int = 120) -> Any:
+    """A client for the local daemon, or SandboxError saying how to get one."""
+    import docker
+    import docker.errors
+    from docker.utils.proxy import ProxyConfig
+
+    try:
+        client = docker.from_env(timeout=timeout)
+        client.ping()
+        # The SDK copies proxy settings from ~/.docker/config.json into every
+        # container's environment; a sandbox must not receive the host's proxies.
+        client.api._proxy_configs = ProxyConfig()
+    except docker.errors.DockerException as exc:
+        where = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+        raise SandboxError(
+            f"Docker daemon not reachable at {where}: start it or pass --sandbox local"
+        ) from exc
+    return client
+
+
+def daemon_available() -> bool:
+    try:
+        docker_client(timeout=5)
+    except SandboxError:
+        return False
+    return True
+
+
+def _tar(entries: list[tuple[str, bytes | None, int]]) -> bytes:
+    """A tar of (name, data or None for a folder, mode), owned by the sandbox user."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for name, data, mode in entries:
+            info = tarfile.TarInfo(name)
+            info.uid = info.gid = SANDBOX_UID
+            info.mode = mode
+            info.mtime = 0
+            if data is None:
+                info.type = tarfile.DIRTYPE
+                archive.addfile(info)
+            else:
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def _tree_entries(source: Path, prefix: str) -> list[tuple[str, bytes | None, int]]:
+    entries: list[tuple[str, bytes | None, int]] = [(prefix, None, 0o755)]
+    for path in sorted(source.rglob("*")):
+        if path.is_symlink() or "__pycache__" in path.parts:
+            continue
+        name = f"{prefix}/{path.relative_to(source).as_posix()}"
+        if path.is_dir():
+            entries.append((name, None, 0o755))
+        elif path.is_file():
+            entries.append((name, path.read_bytes(), 0o644))
+    return entries
+
+
+def _hardening(memory_mb: int, cpus: float, pids: int, tmpfs_mb: int) -> dict[str, Any]:
+    return {
+        "user": f"{SANDBOX_UID}:{SANDBOX_UID}",
+        "network_mode": "none",
+        "cap_drop": ["ALL"],
+        "security_opt": ["no-new-privileges"],
+        "read_only": True,
+        "tmpfs": {"/tmp": f"rw,nosuid,nodev,size={tmpfs_mb}m,mode=1777"},
+        "mem_limit": f"{memory_mb}m",
+        "memswap_limit": f"{memory_mb}m",
+        "pids_limit": pids,
+        "nano_cpus": int(cpus * 1e9),
+        "log_config": LOG_CONFIG,
+        "ipc_mode": "none",
+        "environment": {"HOME": "/tmp"},
+        "stdin_open": False,
+        "detach": True,
+    }
+
+
+class DockerSandbox:
+    name = "docker"
+    confined = True
+
+    def __init__(
+        self,
+        client: Any | None = None,
+        image: str | None = None,
+        progress: Progress | None = None,
+        runtime: str | None = None,
+    ) -> None:
+        self._client = client
+        self._image = image
+        self._progress = progress or (lambda _message: None)
+        self._runtime = runtime
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = docker_client()
+        return self._client
+
+    @property
+    def image(self) -> str:
+        if self._image is None:
+            self._image = find_image(self.client)
+            if self._image is None:
+                self._progress("the sandbox image is missing: building it (once)")
+                self._image = build_image(self.client, progress=self._progress)
+        return self._image
+
+    def run(self, job: GradingJob) -> HarnessOutput:
+        import docker.errors
+
+        image = self.image
+        run_id = uuid.uuid4().hex[:12]
+        labels = {RUN_LABEL: run_id}
+        created: list[Any] = []
+        volumes: list[Any] = []
+        previous = _raise_on_sigterm()
+        try:
+            channel = self.client.volumes.create(f"grader-{run_id}-channel", labels=labels)
+            volumes.append(channel)
+            grading = self.client.volumes.create(f"grader-{run_id}-grading", labels=labels)
+            volumes.append(grading)
+            harness, worker = self._create(job, image, channel.name, grading.name, labels, created)
+            self._copy_in(job, harness)
+            started = threading.Thread(target=worker.start, daemon=True)
+            started.start()
+            harness.start()
+            started.join()
+            return self._wait(harness, wall_clock_limit_s(job.exercise))
+        except docker.errors.DockerException as exc:
+            raise SandboxError(f"the Docker sandbox failed: {exc}") from exc
+        finally:
+            for container in created:
+                with contextlib.suppress(Exception):
+                    container.remove(force=True, v=True)
+            for volume in volumes:
+                with contextlib.suppress(Exception):
+                    volume.remove(force=True)
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGTERM, previous)
+
+    def _create(
+        self,
+        job: GradingJob,
+        image: str,
+        channel: str,
+        grading: str,
+        labels: dict[str, str],
+        created: list[Any],
+    ) -> tuple[Any, Any]:
+        exercise = job.exercise
+        limits = exercise.limits
+        socket_path = f"{CHANNEL_MOUNT}/channel/{SOCKET_NAME}"
+        extra = {"runtime": self._runtime} if self._runtime else {}
+        harness = self.client.containers.create(
+            image,
+            ["python", "-m", "grader.harness.run", "--config", f"{GRADING_MOUNT}/config.json"],
+            name=f"grader-{labels[RUN_LABEL]}-harness",
+            labels=labels,
+            volumes={
+                channel: {"bind": CHANNEL_MOUNT, "mode": "rw"},
+                grading: {"bind": GRADING_MOUNT, "mode": "rw"},
+            },
+            **_hardening(HARNESS_MEMORY_MB, 1.0, 256, 256),
+            **extra,
+        )
+        created.append(harness)
+        worker = self.client.containers.create(
+            image,
+            [
+                "python",
+                "-m",
+                "grader.harness.supervisor",
+                *supervisor_arguments(
+                    job,
+                    socket_path=socket_path,
+                    submission=f"{CHANNEL_MOUNT}/submission",
+                    workdir="/tmp/work",
+                ),
+            ],
+            name=f"grader-{labels[RUN_LABEL]}-worker",
+            labels=labels,
+            volumes={channel: {"bind": CHANNEL_MOUNT, "mode": "ro"}},
+            **_hardening(limits.memory_mb, limits.cpus, limits.pids, limits.tmpfs_mb),
+            **extra,
+        )
+        created.append(worker)
+        return harness, worker
+
+    def _copy_in(self, job: GradingJob, harness: Any) -> None:
+        exercise: Exercise = job.exercise
+        reference = reference_file(exercise)
+        config = harness_config(
+            exercise,
+            tests=f"{GRADING_MOUNT}/tests",
+            reference=f"{GRADING_MOUNT}/reference/solution.py" if reference else None,
+            socket_path=f"{CHANNEL_MOUNT}/channel/{SOCKET_NAME}",
+        )
+        pack_entries = [
+            ("config.json", json.dumps(config).encode(), 0o644),
+            *_tree_entries(exercise.hidden_tests, "tests"),
+            *_tree_entries(exercise.reference, "reference"),
+        ]
+        harness.put_archive(GRADING_MOUNT, _tar(pack_entries))
+        channel_entries = [
+            ("channel", None, 0o755),
+            *_tree_entries(job.staged.directory, "submission"),
+        ]
+        harness.put_archive(CHANNEL_MOUNT, _tar(channel_entries))
+
+    def _wait(self, harness: Any, limit_s: float) -> HarnessOutput:
+        import requests.exceptions
+
+        try:
+            harness.wait(timeout=limit_s)
+        except (requests.exceptions.ConnectionError, requests.exceptions.ReadTimeout):
+            with contextlib.suppress(Exception):
+                harness.kill()
+            return HarnessOutput(None, timed_out=True, diagnostics=self._stderr(harness))
+        collected = bytearray()
+        for chunk in harness.logs(stdout=True, stderr=False, stream=True):
+            room = RESULTS_LIMIT_BYTES - len(collected)
+            if room <= 0:
+                break
+            collected += chunk[:room]
+        output = parse_results(bytes(collected))
+        output.diagnostics = self._stderr(harness)
+        return output
+
+    @staticmethod
+    def _stderr(container: Any) -> str:
+        with contextlib.suppress(Exception):
+            tail = container.logs(stdout=False, stderr=True, tail=200)
+            return tail[-STDERR_TAIL_BYTES:].decode("utf-8", "replace")
+        return ""
+
+
+def remove_leftovers(client: Any) -> int:
+    """Remove containers and volumes of interrupted runs; returns how many."""
+    count = 0
+    for container in client.containers.list(all=True, filters={"label": RUN_LABEL}):
+        with contextlib.suppress(Exception):
+            container.remove(force=True, v=True)
+            count += 1
+    for volume in client.volumes.list(filters={"label": RUN_LABEL}):
+        with contextlib.suppress(Exception):
+            volume.remove(force=True)
+            count += 1
+    return count
+
+
+def _raise_on_sigterm() -> Any:
+    """Turn SIGTERM into KeyboardInterrupt so the cleanup in `finally` runs."""
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        return signal.getsignal(signal.SIGTERM)
+    return signal.signal(signal.SIGTERM, handler)

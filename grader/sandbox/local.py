@@ -1,0 +1,163 @@
+"""The local sandbox: the same harness/worker split as two host processes.
+
+No walls: the candidate's code runs with the user's rights. Only the split,
+the per-test kills, rlimits on the worker and a wall-clock limit remain.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import IO
+
+import grader
+from grader.harness.supervisor import descendants
+from grader.sandbox.base import (
+    RESULTS_LIMIT_BYTES,
+    SOCKET_NAME,
+    GradingJob,
+    HarnessOutput,
+    harness_config,
+    parse_results,
+    reference_file,
+    supervisor_arguments,
+    wall_clock_limit_s,
+)
+
+STDERR_TAIL_BYTES = 64 * 1024
+
+
+class LocalSandbox:
+    name = "local"
+    confined = False
+
+    @property
+    def image(self) -> str | None:
+        return None
+
+    def run(self, job: GradingJob) -> HarnessOutput:
+        exercise = job.exercise
+        with tempfile.TemporaryDirectory(prefix="grader-") as tmp:
+            root = Path(tmp)
+            channel = root / "channel"
+            channel.mkdir(mode=0o700)
+            socket_path = str(channel / SOCKET_NAME)
+            reference = reference_file(exercise)
+            config = harness_config(
+                exercise,
+                tests=str(exercise.hidden_tests),
+                reference=str(reference) if reference else None,
+                socket_path=socket_path,
+            )
+            config_path = root / "config.json"
+            config_path.write_text(json.dumps(config))
+            limits = exercise.limits
+            supervisor_argv = supervisor_arguments(
+                job,
+                socket_path=socket_path,
+                submission=str(job.staged.directory),
+                workdir=str(root / "work"),
+                address_space_mb=max(2 * limits.memory_mb, limits.memory_mb + 1024),
+            )
+            env = process_environment()
+            harness_err = (root / "harness.err").open("w+b")
+            supervisor = subprocess.Popen(
+                [sys.executable, "-m", "grader.harness.supervisor", *supervisor_argv],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd=root,
+                env=env,
+                start_new_session=True,
+            )
+            harness = subprocess.Popen(
+                [sys.executable, "-m", "grader.harness.run", "--config", str(config_path)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=harness_err,
+                cwd=root,
+                env=env,
+                start_new_session=True,
+            )
+            try:
+                return self._wait(harness, harness_err, wall_clock_limit_s(exercise))
+            finally:
+                kill_process_group(harness)
+                stop_supervisor(supervisor)
+                harness_err.close()
+
+    def _wait(
+        self, harness: subprocess.Popen[bytes], stderr: IO[bytes], total_timeout_s: float
+    ) -> HarnessOutput:
+        assert harness.stdout is not None
+        collected = bytearray()
+        reader = threading.Thread(
+            target=_read_capped, args=(harness.stdout, collected), daemon=True
+        )
+        reader.start()
+        try:
+            harness.wait(timeout=total_timeout_s)
+        except subprocess.TimeoutExpired:
+            kill_process_group(harness)
+            return HarnessOutput(None, timed_out=True, diagnostics=_tail(stderr))
+        reader.join(timeout=10)
+        output = parse_results(bytes(collected))
+        output.diagnostics = _tail(stderr)
+        return output
+
+
+def process_environment() -> dict[str, str]:
+    """Environment of the harness and supervisor: no proxies, no host secrets."""
+    keep = ("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR")
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    package_parent = str(Path(grader.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = package_parent
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def stop_supervisor(supervisor: subprocess.Popen[bytes]) -> None:
+    """Let the supervisor kill the worker tree it reaps, then make sure nothing is left."""
+    left = set(descendants(supervisor.pid))
+    with contextlib.suppress(ProcessLookupError):
+        supervisor.send_signal(signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        supervisor.wait(timeout=3)
+    for pid in left | set(descendants(supervisor.pid)):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+    kill_process_group(supervisor)
+
+
+def kill_process_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
+
+
+def _read_capped(stream: IO[bytes], sink: bytearray) -> None:
+    while True:
+        chunk = stream.read(65536)
+        if not chunk:
+            return
+        room = RESULTS_LIMIT_BYTES - len(sink)
+        if room > 0:
+            sink += chunk[:room]
+
+
+def _tail(stream: IO[bytes]) -> str:
+    with contextlib.suppress(OSError):
+        stream.flush()
+        size = stream.seek(0, os.SEEK_END)
+        stream.seek(max(0, size - STDERR_TAIL_BYTES))
+        return stream.read().decode("utf-8", "replace")
+    return ""
