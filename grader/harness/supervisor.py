@@ -142,6 +142,8 @@ class Supervisor:
             str(args.file_size_mb),
             "--address-space-mb",
             str(args.address_space_mb),
+            "--max-processes",
+            str(args.max_processes),
         ]
         if args.entry_point:
             command += ["--entry-point", args.entry_point]
@@ -425,6 +427,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--output-limit", type=int, default=1_000_000)
     parser.add_argument("--file-size-mb", type=int, default=64)
     parser.add_argument("--address-space-mb", type=int, default=0)
+    parser.add_argument("--max-processes", type=int, default=0)
     parser.add_argument("--connect-timeout", type=float, default=60.0)
     return parser.parse_args(argv)
 

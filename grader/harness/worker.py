@@ -179,9 +179,25 @@ def _limit_resources(args: argparse.Namespace) -> None:
     if args.file_size_mb:
         size = args.file_size_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    if args.max_processes and os.getuid() != 0:
+        # RLIMIT_NPROC counts every process of the user, so leave room for those running.
+        allowed = _user_process_count() + args.max_processes
+        resource.setrlimit(resource.RLIMIT_NPROC, (allowed, allowed))
     if args.address_space_mb:
         size = args.address_space_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+
+def _user_process_count() -> int:
+    uid = os.getuid()
+    count = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                count += os.stat(f"/proc/{entry}").st_uid == uid
+            except OSError:
+                continue
+    return count
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -233,6 +249,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--forbidden", action="append", default=[])
     parser.add_argument("--file-size-mb", type=int, default=64)
     parser.add_argument("--address-space-mb", type=int, default=0)
+    parser.add_argument("--max-processes", type=int, default=0)
     return parser.parse_args(argv)
 
 

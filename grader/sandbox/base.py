@@ -77,7 +77,13 @@ def harness_config(
 
 
 def supervisor_arguments(
-    job: GradingJob, *, socket_path: str, submission: str, workdir: str, address_space_mb: int = 0
+    job: GradingJob,
+    *,
+    socket_path: str,
+    submission: str,
+    workdir: str,
+    address_space_mb: int = 0,
+    max_processes: int = 0,
 ) -> list[str]:
     exercise = job.exercise
     entry_module = job.staged.entry_module or "solution"
@@ -96,6 +102,8 @@ def supervisor_arguments(
         str(WORKER_FILE_SIZE_MB),
         "--address-space-mb",
         str(address_space_mb),
+        "--max-processes",
+        str(max_processes),
         "--connect-timeout",
         str(CONNECT_TIMEOUT_S),
     ]

@@ -82,8 +82,17 @@ def find_image(client: Any) -> str | None:
     return tags[0] if tags else images[0].id
 
 
-def default_base_image() -> str:
-    return os.environ.get(BASE_IMAGE_ENV) or DEFAULT_BASE_IMAGE
+def default_base_image(client: Any) -> str:
+    """$GRADER_BASE_IMAGE, else the base of the newest sandbox image here, else python:3.11-slim."""
+    if os.environ.get(BASE_IMAGE_ENV):
+        return os.environ[BASE_IMAGE_ENV]
+    built = client.images.list(filters={"label": BASE_LABEL})
+    built.sort(key=lambda image: image.attrs.get("Created", ""), reverse=True)
+    for image in built:
+        base = (image.labels or {}).get(BASE_LABEL)
+        if base:
+            return base
+    return DEFAULT_BASE_IMAGE
 
 
 def _base_python_version(client: Any, base: str, progress: Progress) -> str:
@@ -159,7 +168,7 @@ def build_image(
         if existing:
             say(f"sandbox image {existing} is up to date")
             return existing
-    base = base or default_base_image()
+    base = base or default_base_image(client)
     digest = inputs_hash()
     tag = image_tag(digest)
     python_version = _base_python_version(client, base, say)

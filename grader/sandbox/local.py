@@ -65,6 +65,7 @@ class LocalSandbox:
                 submission=str(job.staged.directory),
                 workdir=str(root / "work"),
                 address_space_mb=max(2 * limits.memory_mb, limits.memory_mb + 1024),
+                max_processes=limits.pids,
             )
             env = process_environment()
             harness_err = (root / "harness.err").open("w+b")
@@ -92,6 +93,8 @@ class LocalSandbox:
                 kill_process_group(harness)
                 stop_supervisor(supervisor)
                 harness_err.close()
+                if harness.stdout is not None:
+                    harness.stdout.close()
 
     def _wait(
         self, harness: subprocess.Popen[bytes], stderr: IO[bytes], total_timeout_s: float

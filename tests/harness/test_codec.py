@@ -1,0 +1,165 @@
+"""The value-only codec: what crosses, and frames that lie."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+
+import msgpack
+import numpy as np
+import pytest
+
+from grader.harness.codec import (
+    EXT_HANDLE,
+    EXT_NDARRAY,
+    EXT_NPSCALAR,
+    EXT_OBJARRAY,
+    CodecError,
+    Decoder,
+    Encoder,
+    Handle,
+    Tree,
+    Unencodable,
+    read_frame,
+    write_frame,
+)
+
+
+def roundtrip(value):
+    return Decoder().decode(Encoder().encode(value))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        True,
+        0,
+        -5,
+        2**63 + 7,
+        -(2**200),
+        1.5,
+        float("inf"),
+        "héllo",
+        b"\x00bytes",
+        [1, [2, [3]]],
+        (1, "a"),
+        {"k": [1, 2], 3: None, (1, 2): "tuple key"},
+        {1, 2, 3},
+        frozenset({"a"}),
+        [],
+        {},
+        (),
+    ],
+)
+def test_plain_values_round_trip_with_their_types(value):
+    result = roundtrip(value)
+    assert result == value
+    assert type(result) is type(value)
+
+
+@pytest.mark.parametrize(
+    "dtype", ["int32", "int64", "uint8", "float32", "float64", "bool", "complex128", "<U5"]
+)
+def test_arrays_round_trip_by_value(dtype):
+    array = np.arange(12).reshape(3, 4).astype(dtype)
+    result = roundtrip(array)
+    assert result.dtype == array.dtype and result.shape == array.shape
+    assert (result == array).all()
+    assert result.flags.writeable
+
+
+def test_non_contiguous_and_scalar_values():
+    array = np.arange(20, dtype=np.int64).reshape(4, 5)[:, ::2]
+    assert (roundtrip(array) == array).all()
+    scalar = roundtrip(np.float32(2.5))
+    assert isinstance(scalar, np.float32) and scalar == 2.5
+
+
+def test_object_arrays_cross_as_plain_values():
+    labels = np.array(["cat", "dog", 3], dtype=object)
+    result = roundtrip(labels)
+    assert result.dtype == object and list(result) == ["cat", "dog", 3]
+
+
+def test_subclasses_of_plain_types_lose_their_behaviour():
+    class AlwaysEqual(list):
+        def __eq__(self, other):
+            return True
+
+    result = roundtrip(AlwaysEqual([9]))
+    assert type(result) is list and result != [1, 2]
+
+
+def test_trees_cross_as_level_order_lists():
+    tree = Tree.of([3, 9, 20, None, None, 15, 7, None])
+    assert roundtrip(tree) == Tree((3, 9, 20, None, None, 15, 7))
+    assert Tree.of([]) is None
+
+
+def test_unknown_objects_need_a_handle():
+    class Thing:
+        pass
+
+    with pytest.raises(Unencodable):
+        Encoder().encode(Thing())
+    encoded = Encoder(on_unencodable=lambda _: Handle(7)).encode([Thing()])
+    assert Decoder().decode(encoded) == [Handle(7)]
+
+
+def test_structured_and_object_scalars_are_refused():
+    with pytest.raises(Unencodable):
+        Encoder().encode(np.zeros(2, dtype=[("a", "i4")]))
+
+
+def ext(tag: int, payload) -> bytes:
+    return msgpack.packb(msgpack.ExtType(tag, msgpack.packb(payload, use_bin_type=True)))
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pytest.param(ext(99, [1]), id="unknown tag"),
+        pytest.param(ext(EXT_NDARRAY, ["<i8", [1000], b"\x00" * 8]), id="array length lies"),
+        pytest.param(ext(EXT_NDARRAY, ["|O", [1], b"\x00" * 8]), id="object dtype"),
+        pytest.param(ext(EXT_NDARRAY, ["V8", [1], b"\x00" * 8]), id="void dtype"),
+        pytest.param(ext(EXT_NDARRAY, ["<i8", [-1], b""]), id="negative shape"),
+        pytest.param(ext(EXT_NDARRAY, ["<i8", [2**50, 2**50], b""]), id="huge shape"),
+        pytest.param(ext(EXT_NDARRAY, [[1], [1], b""]), id="dtype not a string"),
+        pytest.param(ext(EXT_NPSCALAR, ["<f8", b"\x00"]), id="scalar too short"),
+        pytest.param(ext(EXT_OBJARRAY, [[5], [1, 2]]), id="object array shape lies"),
+        pytest.param(ext(EXT_HANDLE, "one"), id="handle not an int"),
+        pytest.param(ext(7, "12x"), id="bad big int"),
+        pytest.param(b"\xc1", id="never-used byte"),
+        pytest.param(b"\x92\x01", id="truncated array"),
+        pytest.param(b"\x91" * 5000 + b"\x00", id="deep nesting"),
+        pytest.param(pickle.dumps({"a": 1}), id="a pickle payload"),
+    ],
+)
+def test_frames_that_lie_are_refused(frame):
+    with pytest.raises(CodecError):
+        Decoder().decode(frame)
+
+
+def test_deeply_nested_extension_payloads_are_refused():
+    payload = msgpack.packb(1)
+    for _ in range(300):
+        payload = msgpack.packb(msgpack.ExtType(1, msgpack.packb([msgpack.ExtType(1, payload)])))
+    with pytest.raises(CodecError):
+        Decoder().decode(payload)
+
+
+def test_frames_are_length_prefixed_and_capped():
+    stream = io.BytesIO()
+    write_frame(stream, b"abc")
+    write_frame(stream, b"")
+    stream.seek(0)
+    assert read_frame(stream) == b"abc"
+    assert read_frame(stream) == b""
+    assert read_frame(stream) is None
+
+    with pytest.raises(CodecError):
+        read_frame(io.BytesIO(struct.pack(">I", 10**9) + b"x"), max_bytes=1024)
+    with pytest.raises(CodecError):
+        read_frame(io.BytesIO(struct.pack(">I", 10) + b"short"))

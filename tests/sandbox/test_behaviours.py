@@ -1,0 +1,110 @@
+"""Real misbehaviour inside one submission fails only the test it happens in.
+
+Each case runs for real in both sandboxes (no mocks): the worker is killed or
+replaced and the next test still runs and scores.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.conftest import BEHAVIOURS, flag_codes, grade_file, outcomes
+from tests.contract import assert_valid_report
+
+MISBEHAVE = "the test a misbehaving submission targets"
+AFTER = "runs after the misbehaviour"
+
+# case -> (outcome of the targeted test, words in its message, flag raised)
+CASES = {
+    "os_exit": ("crashed", "exited with code 3", "crashed"),
+    "sys_exit": ("failed", "sys.exit()", None),
+    "infinite_loop": ("timeout", "took longer", "timeout"),
+    "ignores_signals": ("timeout", "took longer", "timeout"),
+    "keyboard_interrupt": ("failed", "KeyboardInterrupt", None),
+    "pytest_skip": ("failed", "pytest.skip()", None),
+    "pytest_exit": ("failed", "pytest.exit()", None),
+    "always_equal": ("failed", "misbehaved", None),
+    "forged_report": ("failed", "misbehaved", None),
+    "escaped_child": ("timeout", "took longer", "timeout"),
+}
+
+
+def check_isolated(report, case: str) -> None:
+    assert_valid_report(report.to_dict())
+    assert report.status == "graded"
+    results = outcomes(report)
+    others = {name: outcome for name, outcome in results.items() if name != MISBEHAVE}
+    assert set(others.values()) == {"passed"}, others
+    assert report.score == report.max_score - 1
+    expected_outcome, words, flag = CASES[case]
+    target = next(t for t in report.tests if t.name == MISBEHAVE)
+    assert target.outcome == expected_outcome, target
+    assert words in target.message, target.message
+    if flag:
+        assert flag in flag_codes(report)
+
+
+def test_correct_submission_scores_full_marks(any_sandbox, mini_exercise):
+    report = grade_file(BEHAVIOURS / "correct.py", mini_exercise, any_sandbox)
+    assert_valid_report(report.to_dict())
+    assert report.percent == 100.0, report.tests
+    assert not {"crashed", "timeout", "tampering"} & flag_codes(report)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_misbehaviour_fails_only_its_test(any_sandbox, mini_exercise, case):
+    report = grade_file(BEHAVIOURS / f"{case}.py", mini_exercise, any_sandbox)
+    check_isolated(report, case)
+
+
+def test_memory_bomb_is_reported_as_memory_limit(any_sandbox, mini_exercise):
+    report = grade_file(BEHAVIOURS / "memory_bomb.py", mini_exercise, any_sandbox)
+    results = outcomes(report)
+    assert results[MISBEHAVE] in {"crashed", "failed"}
+    assert results[AFTER] == "passed"
+    assert "memory-limit" in flag_codes(report)
+
+
+def test_fork_bomb_is_contained(docker_sandbox, mini_exercise):
+    report = grade_file(BEHAVIOURS / "fork_bomb.py", mini_exercise, docker_sandbox)
+    results = outcomes(report)
+    assert results[MISBEHAVE] in {"timeout", "crashed", "failed"}
+    assert results[AFTER] == "passed"
+
+
+def test_output_flood_is_capped_and_flagged(any_sandbox, mini_exercise):
+    report = grade_file(BEHAVIOURS / "floods_output.py", mini_exercise, any_sandbox)
+    assert report.percent == 100.0
+    assert "output-limit" in flag_codes(report)
+
+
+def test_module_failing_at_import_fails_every_test(any_sandbox, mini_exercise):
+    report = grade_file(BEHAVIOURS / "import_crash.py", mini_exercise, any_sandbox)
+    assert report.status == "graded" and report.score == 0
+    assert {t.outcome for t in report.tests} == {"failed"}
+    assert all("RuntimeError: broken at import" in t.message for t in report.tests)
+    assert "import-error" in flag_codes(report)
+
+
+def test_local_sandbox_leaves_no_candidate_process(local_sandbox, mini_exercise):
+    grade_file(BEHAVIOURS / "escaped_child.py", mini_exercise, local_sandbox)
+    leftovers = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    if b"grader.harness.worker" in handle.read():
+                        leftovers.append(entry)
+            except OSError:
+                continue
+    assert leftovers == []
+
+
+def test_local_reports_say_unconfined(local_sandbox, mini_exercise):
+    report = grade_file(BEHAVIOURS / "correct.py", mini_exercise, local_sandbox)
+    data = report.to_dict()
+    assert data["environment"]["sandbox"] == "local"
+    assert data["environment"]["confined"] is False
+    assert "unconfined" in flag_codes(report)
