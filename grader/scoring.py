@@ -89,7 +89,7 @@ def make_report(
         score=score,
         max_score=max_score,
         tests=tests,
-        flags=_with_environment_flags(flags, environment),
+        flags=flags if status == "rejected" else _with_environment_flags(flags, environment),
         environment=environment,
         duration_s=round(duration_s, 3),
     )
