@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -66,7 +67,7 @@ def test_zipped_folder_grades_like_the_folder(docker_sandbox, main_pack, tmp_pat
     archive = shutil.make_archive(
         str(tmp_path / "submission"), "zip", root_dir=EXAMPLES / "two-sum", base_dir="folder"
     )
-    report = grade_file(tmp_path / "submission.zip", main_pack.exercise("two-sum"), docker_sandbox)
+    report = grade_file(Path(archive), main_pack.exercise("two-sum"), docker_sandbox)
     assert report.submission.kind == "zip"
     check(report, 10, set())
 
