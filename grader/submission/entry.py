@@ -1,0 +1,232 @@
+"""Find the candidate's module by reading, never running, their code (SPEC §4)."""
+
+from __future__ import annotations
+
+import ast
+import io
+import keyword
+import sys
+import tokenize
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from grader.flags import FlagCode
+from grader.models import Exercise
+from grader.submission.rejection import Reject
+from grader.submission.safe_names import safe_text
+
+_LISTED = 5
+# Importing any of these names gets the grader's module, not the candidate's file.
+_TAKEN_MODULES = frozenset(sys.stdlib_module_names) | {
+    "grader",
+    "pytest",
+    "_pytest",
+    "pluggy",
+    "numpy",
+    "msgpack",
+}
+
+
+@dataclass(frozen=True)
+class PySource:
+    name: str  # the top-level file name in the submission
+    where: str  # how messages refer to the file
+    data: bytes | str
+    locate: Callable[[int | None], str] | None = None  # notebooks: line -> "cell N, line M"
+
+
+def never_candidate(name: str) -> bool:
+    lower = name.lower()
+    return (
+        lower.startswith("test_")
+        or lower.endswith("_test.py")
+        or lower in ("conftest.py", "setup.py", "__init__.py", "__main__.py")
+    )
+
+
+def importable(stem: str) -> bool:
+    # ASCII only: import normalises identifiers to NFKC, file names from a zip may be NFD.
+    return (
+        stem.isascii()
+        and stem.isidentifier()
+        and not keyword.iskeyword(stem)
+        and stem not in _TAKEN_MODULES
+    )
+
+
+def _position(src: PySource, lineno: int | None) -> str:
+    if src.locate is not None:
+        return f"{safe_text(src.where)}: {src.locate(lineno)}"
+    return f"{safe_text(src.where)}:{lineno or 1}"
+
+
+def _syntax(src: PySource, lineno: int | None, message: str) -> Reject:
+    return Reject(FlagCode.SYNTAX_ERROR, f"{_position(src, lineno)}: {safe_text(message, 120)}")
+
+
+def _decode(src: PySource) -> str:
+    if isinstance(src.data, str):
+        text = src.data
+    else:
+        data = src.data
+        try:
+            # Honour a PEP 263 coding cookie and a BOM as Python's import would.
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise _syntax(src, line, f"not valid {exc.encoding} text") from None
+        except (SyntaxError, LookupError, UnicodeError, ValueError) as exc:
+            raise _syntax(src, 1, f"bad source encoding ({exc})") from None
+    nul = text.find("\0")
+    if nul >= 0:
+        raise _syntax(src, text.count("\n", 0, nul) + 1, "source contains a NUL byte")
+    return text
+
+
+def parse(src: PySource) -> ast.Module:
+    text = _decode(src)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes and `is 1` warn while parsing
+        try:
+            return ast.parse(text)
+        except SyntaxError as exc:
+            raise _syntax(src, exc.lineno, exc.msg or "invalid syntax") from None
+        except (ValueError, RecursionError, MemoryError, OverflowError):
+            raise _syntax(src, None, "too deeply nested or too large to parse") from None
+
+
+def _binds(target: ast.expr, name: str) -> bool:
+    if isinstance(target, ast.Name):
+        return target.id == name
+    if isinstance(target, ast.Tuple | ast.List):
+        return any(_binds(t, name) for t in target.elts)
+    if isinstance(target, ast.Starred):
+        return _binds(target.value, name)
+    return False
+
+
+def _defines(body: list[ast.stmt], name: str) -> bool:
+    for node in body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if node.name == name:
+                return True
+        elif isinstance(node, ast.Assign):
+            if any(_binds(t, name) for t in node.targets):
+                return True
+        elif (
+            isinstance(node, ast.AnnAssign) and node.value is not None and _binds(node.target, name)
+        ):
+            return True
+    return False
+
+
+def defines_entry(module: ast.Module, entry_point: str | None, method: str | None) -> bool:
+    if entry_point and _defines(module.body, entry_point):
+        return True
+    if method:
+        for node in module.body:
+            if (
+                isinstance(node, ast.ClassDef)
+                and node.name == "Solution"
+                and _defines(node.body, method)
+            ):
+                return True
+    return False
+
+
+def expected(exercise: Exercise) -> str:
+    entry, method = exercise.entry_point, exercise.leetcode_method
+    if entry and method:
+        return (
+            f"a top-level `{entry}` (function, class or assignment) "
+            f"or `class Solution` with a `{method}` method"
+        )
+    if method:
+        return f"`class Solution` with a `{method}` method"
+    return f"a top-level `{entry}` (function, class or assignment)"
+
+
+def _names(names: Sequence[str]) -> str:
+    shown = ", ".join(safe_text(n, 60) for n in names[:_LISTED])
+    more = f" and {len(names) - _LISTED} more" if len(names) > _LISTED else ""
+    return shown + more
+
+
+def _preferred(exercise: Exercise) -> list[str]:
+    names = ["solution.py"]
+    if exercise.entry_point:
+        names.append(f"{exercise.entry_point}.py")
+    names.append("main.py")
+    return names
+
+
+def _rank(src: PySource, preferred: list[str]) -> tuple[int, str]:
+    return (preferred.index(src.name) if src.name in preferred else len(preferred), src.name)
+
+
+def _pick(definers: list[PySource], preferred: list[str], exercise: Exercise) -> PySource:
+    if len(definers) == 1:
+        return definers[0]
+    for name in preferred:
+        for src in definers:
+            if src.name == name:
+                return src
+    raise Reject(
+        FlagCode.MISSING_ENTRY_POINT,
+        f"several files define {expected(exercise)}: {_names([s.where for s in definers])}; "
+        "keep one, or name the one to grade solution.py",
+    )
+
+
+def choose_entry(
+    sources: Sequence[PySource],
+    exercise: Exercise,
+    notebooks: Sequence[PySource] = (),
+    unreadable: Sequence[tuple[str, Reject]] = (),
+) -> PySource:
+    """The one top-level file that defines the entry point, or a rejection saying why not.
+
+    Notebooks (converted) only count when no .py file defines the entry point: a script
+    exported from the notebook next to it is the more deliberate submission. `unreadable`
+    holds notebooks that could not be converted, reported only when nothing else works.
+    """
+    preferred = _preferred(exercise)
+    groups = [
+        sorted(sources, key=lambda s: _rank(s, preferred)),
+        sorted(notebooks, key=lambda s: _rank(s, preferred)),
+    ]
+    looked_at = [s.where for group in groups for s in group] + [w for w, _ in unreadable]
+    broken: list[Reject] = []
+    parsed: list[list[tuple[PySource, ast.Module]]] = []
+    for group in groups:
+        parsed.append([])
+        for src in group:
+            try:
+                parsed[-1].append((src, parse(src)))
+            except Reject as exc:
+                broken.append(exc)
+    broken += [exc for _, exc in unreadable]
+    entry, method = exercise.entry_point, exercise.leetcode_method
+    if not entry and not method:
+        # Nothing to look for: the best-named parseable file is the module.
+        flat = [src for group in parsed for src, _ in group]
+        if flat and (len(looked_at) == 1 or flat[0].name in preferred):
+            return flat[0]
+        if broken:
+            raise broken[0]
+        raise Reject(
+            FlagCode.MISSING_ENTRY_POINT,
+            f"cannot tell which file to grade among {_names(looked_at)}; name it solution.py",
+        )
+    for group in parsed:
+        definers = [src for src, module in group if defines_entry(module, entry, method)]
+        if definers:
+            return _pick(definers, preferred, exercise)
+    if broken:
+        raise broken[0]
+    raise Reject(
+        FlagCode.MISSING_ENTRY_POINT,
+        f"no file defines {expected(exercise)}; looked at: {_names(looked_at)}",
+    )

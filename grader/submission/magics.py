@@ -1,0 +1,139 @@
+"""Neutralise IPython magics and shell lines in one notebook cell, keeping its line count.
+
+The grader never runs `%pip`, `!rm -rf` or `%%bash`: each such line becomes `pass` (so a block
+that only held a magic stays valid) with a comment saying what was there. A line only counts
+as a magic at the start of a statement, never inside a string or a bracketed continuation.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from dataclasses import dataclass
+
+_NEWLINES = re.compile(r"\r\n|\r|\n")  # the line ends Python knows; not \f, \v or U+2028
+_HELP = re.compile(r"^(?:\?.*|[A-Za-z_][\w.]*\?{1,2})$")
+_MAGIC_ASSIGN = re.compile(r"^[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*([!%])")
+
+
+@dataclass(frozen=True)
+class Neutralised:
+    line: int  # 1-based line in the cell
+    text: str  # the original line
+
+
+def split_lines(source: str) -> list[str]:
+    lines = _NEWLINES.split(source)
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def parses(source: str) -> bool:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes and `is 1` warn while parsing
+        try:
+            ast.parse(source)
+        except Exception:  # noqa: BLE001 - unparseable for any reason: look for magics
+            return False
+    return True
+
+
+def _kind(stripped: str) -> str | None:
+    if stripped.startswith("%"):
+        return "line magic"
+    if stripped.startswith("!"):
+        return "shell command"
+    if _HELP.match(stripped):
+        return "help request"
+    match = _MAGIC_ASSIGN.match(stripped)
+    if match:
+        return "shell command" if match.group(1) == "!" else "line magic"
+    return None
+
+
+class _Scanner:
+    """Just enough of Python's tokenizer to know whether a line starts a statement."""
+
+    def __init__(self) -> None:
+        self.quote: str | None = None
+        self.depth = 0
+        self.continued = False
+
+    @property
+    def at_statement_start(self) -> bool:
+        return self.quote is None and self.depth == 0 and not self.continued
+
+    def feed(self, line: str) -> None:
+        i, n = 0, len(line)
+        comment = False
+        while i < n:
+            ch = line[i]
+            if self.quote is not None:
+                if ch == "\\":
+                    i += 2
+                elif line.startswith(self.quote, i):
+                    i += len(self.quote)
+                    self.quote = None
+                else:
+                    i += 1
+                continue
+            if ch == "#":
+                comment = True
+                break
+            if ch in "'\"":
+                if line.startswith(ch * 3, i):
+                    self.quote = ch * 3
+                    i += 3
+                else:
+                    self.quote = ch
+                    i += 1
+                continue
+            if ch in "([{":
+                self.depth += 1
+            elif ch in ")]}":
+                self.depth = max(0, self.depth - 1)
+            i += 1
+        ends_in_backslash = line.endswith("\\") and not comment
+        if self.quote in ("'", '"') and not ends_in_backslash:
+            self.quote = None  # an unterminated one-line string ends with its line
+        self.continued = self.quote is None and ends_in_backslash
+
+
+def _replacement(line: str, kind: str) -> str:
+    indent = line[: len(line) - len(line.lstrip())]
+    return f"{indent}pass  # grader: neutralised {kind}"
+
+
+def neutralise_cell(source: str) -> tuple[list[str], list[Neutralised]]:
+    """The cell's lines with magics replaced, and the lines that were replaced."""
+    lines = split_lines(source)
+    if parses(source):
+        return lines, []  # valid Python holds no magic; leave it byte for byte
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and lines[first].lstrip().startswith("%%"):
+        # A cell magic hands the whole cell to something other than Python.
+        out = [*lines[:first], _replacement(lines[first], "cell magic")]
+        out += ["# " + line for line in lines[first + 1 :]]
+        done = [Neutralised(i + 1, line) for i, line in enumerate(lines) if i >= first]
+        return out, done
+    out: list[str] = []
+    done: list[Neutralised] = []
+    scanner = _Scanner()
+    in_magic_continuation = False
+    for number, line in enumerate(lines, start=1):
+        if in_magic_continuation:
+            out.append("# " + line)
+            done.append(Neutralised(number, line))
+            in_magic_continuation = line.endswith("\\")
+            continue
+        kind = _kind(line.strip()) if scanner.at_statement_start else None
+        if kind is None:
+            scanner.feed(line)
+            out.append(line)
+            continue
+        out.append(_replacement(line, kind))
+        done.append(Neutralised(number, line))
+        in_magic_continuation = line.endswith("\\")
+    return out, done
