@@ -31,11 +31,13 @@ def docker_client():
     from grader.sandbox.docker import docker_client as connect
 
     try:
-        return connect()
+        client = connect()
     except SandboxError as exc:
         if docker_required():
             pytest.fail(f"Docker is required in CI but unavailable: {exc}")
         pytest.skip(f"no Docker daemon: {exc}")
+    yield client
+    client.close()
 
 
 @pytest.fixture(scope="session")

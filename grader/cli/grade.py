@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -70,7 +71,8 @@ def grade_command(
     exercise = with_timeout(open_pack(pack_root).exercise(exercise_id), timeout)
     chosen = select_sandbox(sandbox, progress=progress, warn=warn, runtime=runtime)
     progress(f"grading {submission} against {exercise.id}")
-    report = grade(submission, exercise, chosen)
+    with contextlib.closing(chosen):
+        report = grade(submission, exercise, chosen)
     _write(report, targets)
     sys.exit(exit_code(report, min_score))
 

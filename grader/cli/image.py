@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import click
 
 from grader.cli.options import progress
@@ -25,5 +27,6 @@ def build_command(base: str | None, force: bool) -> None:
     from grader.sandbox.docker import docker_client
     from grader.sandbox.image import build_image
 
-    tag = build_image(docker_client(timeout=600), base=base, progress=progress, force=force)
+    with contextlib.closing(docker_client(timeout=600)) as client:
+        tag = build_image(client, base=base, progress=progress, force=force)
     click.echo(tag)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -35,15 +36,16 @@ def validate_command(
     for column in ("exercise", "reference", "starter", "verdict"):
         table.add_column(column)
     all_ok = True
-    for exercise in exercises:
-        progress(f"validating {exercise.id}")
-        result = validate_exercise(with_timeout(exercise, timeout), chosen)
-        all_ok &= result.ok
-        table.add_row(
-            exercise.id,
-            result.reference_summary,
-            result.starter_summary,
-            "ok" if result.ok else "FAILED: " + "; ".join(result.problems),
-        )
+    with contextlib.closing(chosen):
+        for exercise in exercises:
+            progress(f"validating {exercise.id}")
+            result = validate_exercise(with_timeout(exercise, timeout), chosen)
+            all_ok &= result.ok
+            table.add_row(
+                exercise.id,
+                result.reference_summary,
+                result.starter_summary,
+                "ok" if result.ok else "FAILED: " + "; ".join(result.problems),
+            )
     Console(highlight=False).print(table)
     sys.exit(0 if all_ok else 1)

@@ -146,6 +146,18 @@ class GraderPlugin:
             self._reference = module
         return self._reference
 
+    @pytest.fixture(scope="session")
+    def probe(self, submission: SubmissionModule) -> Any:
+        """`probe(name, func, *args)`: run probes/<name>.py's func(module, *args) in the worker."""
+        sources: dict[str, str] = {}
+
+        def call(name: str, func: str, *args: Any, **kwargs: Any) -> Any:
+            if name not in sources:
+                sources[name] = (self.tests_root / "probes" / f"{name}.py").read_text()
+            return submission.probe(name, sources[name], func, *args, **kwargs)
+
+        return call
+
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
             marker = item.get_closest_marker("points")

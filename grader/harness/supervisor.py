@@ -144,6 +144,8 @@ class Supervisor:
             str(args.address_space_mb),
             "--max-processes",
             str(args.max_processes),
+            "--kind",
+            args.kind,
         ]
         if args.entry_point:
             command += ["--entry-point", args.entry_point]
@@ -428,6 +430,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--file-size-mb", type=int, default=64)
     parser.add_argument("--address-space-mb", type=int, default=0)
     parser.add_argument("--max-processes", type=int, default=0)
+    parser.add_argument("--kind", choices=("python", "sql"), default="python")
     parser.add_argument("--connect-timeout", type=float, default=60.0)
     return parser.parse_args(argv)
 

@@ -76,6 +76,11 @@ class Worker:
 
     # -- candidate module ----------------------------------------------------------
     def import_candidate(self) -> None:
+        if self.args.kind == "sql":
+            from grader.harness.sql import sql_module
+
+            self.module = sql_module(os.path.join(self.args.submission, "solution.sql"))
+            return
         name = self.args.entry_module
         path = os.path.join(self.args.submission, f"{name}.py")
         spec = importlib.util.spec_from_file_location(name, path)
@@ -250,6 +255,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--file-size-mb", type=int, default=64)
     parser.add_argument("--address-space-mb", type=int, default=0)
     parser.add_argument("--max-processes", type=int, default=0)
+    parser.add_argument("--kind", choices=("python", "sql"), default="python")
     return parser.parse_args(argv)
 
 

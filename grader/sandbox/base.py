@@ -47,6 +47,8 @@ class Sandbox(Protocol):
 
     def run(self, job: GradingJob) -> HarnessOutput: ...
 
+    def close(self) -> None: ...
+
 
 def wall_clock_limit_s(exercise: Exercise) -> float:
     """The outer kill: only reached when the harness itself hangs."""
@@ -106,6 +108,8 @@ def supervisor_arguments(
         str(max_processes),
         "--connect-timeout",
         str(CONNECT_TIMEOUT_S),
+        "--kind",
+        exercise.kind,
     ]
     if exercise.entry_point:
         args += ["--entry-point", exercise.entry_point]

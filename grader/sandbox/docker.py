@@ -16,6 +16,7 @@ import io
 import json
 import os
 import signal
+import socket
 import tarfile
 import threading
 import uuid
@@ -39,11 +40,14 @@ from grader.sandbox.base import (
 from grader.sandbox.image import Progress, build_image, find_image
 
 RUN_LABEL = "org.grader.run"
+TAG_LABEL = "org.grader.tag"
+RUN_TAG_ENV = "GRADER_RUN_TAG"  # an extra label to find one caller's containers
 CHANNEL_MOUNT = "/run/grader"
 GRADING_MOUNT = "/grading"
 SANDBOX_UID = 1000
 LOG_CONFIG = {"type": "json-file", "config": {"max-size": "20m", "max-file": "1"}}
 STDERR_TAIL_BYTES = 64 * 1024
+DOCKER_API_VERSION = "1.41"  # Docker Engine 20.10 and every later engine speak it
 
 
 def docker_client(timeout: int = 120) -> Any:
@@ -52,23 +56,41 @@ def docker_client(timeout: int = 120) -> Any:
     import docker.errors
     from docker.utils.proxy import ProxyConfig
 
+    where = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+    unreachable = f"Docker daemon not reachable at {where}: start it or pass --sandbox local"
+    if where.startswith("unix://") and not _unix_socket_answers(where.removeprefix("unix://")):
+        # docker-py leaks its socket when a unix connect fails, so look first
+        raise SandboxError(unreachable)
     try:
-        client = docker.from_env(timeout=timeout)
-        client.ping()
-        # The SDK copies proxy settings from ~/.docker/config.json into every
-        # container's environment; a sandbox must not receive the host's proxies.
-        client.api._proxy_configs = ProxyConfig()
+        # A fixed API version: negotiating it would contact the daemon inside the
+        # constructor, and a failure there leaks the connection.
+        client = docker.from_env(timeout=timeout, version=DOCKER_API_VERSION)
     except docker.errors.DockerException as exc:
-        where = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
-        raise SandboxError(
-            f"Docker daemon not reachable at {where}: start it or pass --sandbox local"
-        ) from exc
+        raise SandboxError(unreachable) from exc
+    try:
+        client.ping()
+    except docker.errors.DockerException as exc:
+        client.close()
+        raise SandboxError(unreachable) from exc
+    # The SDK copies proxy settings from ~/.docker/config.json into every
+    # container's environment; a sandbox must not receive the host's proxies.
+    client.api._proxy_configs = ProxyConfig()
     return client
+
+
+def _unix_socket_answers(path: str) -> bool:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(5)
+        try:
+            probe.connect(path)
+        except OSError:
+            return False
+    return True
 
 
 def daemon_available() -> bool:
     try:
-        docker_client(timeout=5)
+        docker_client(timeout=5).close()
     except SandboxError:
         return False
     return True
@@ -141,6 +163,11 @@ class DockerSandbox:
         self._progress = progress or (lambda _message: None)
         self._runtime = runtime
 
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
     @property
     def client(self) -> Any:
         if self._client is None:
@@ -162,6 +189,8 @@ class DockerSandbox:
         image = self.image
         run_id = uuid.uuid4().hex[:12]
         labels = {RUN_LABEL: run_id}
+        if os.environ.get(RUN_TAG_ENV):
+            labels[TAG_LABEL] = os.environ[RUN_TAG_ENV]
         created: list[Any] = []
         volumes: list[Any] = []
         previous = _raise_on_sigterm()

@@ -42,6 +42,9 @@ class LocalSandbox:
     def image(self) -> str | None:
         return None
 
+    def close(self) -> None:
+        """Nothing is held between gradings."""
+
     def run(self, job: GradingJob) -> HarnessOutput:
         exercise = job.exercise
         with tempfile.TemporaryDirectory(prefix="grader-") as tmp:

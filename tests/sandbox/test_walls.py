@@ -7,11 +7,12 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 
 import pytest
 
 from grader.pack import load_pack
-from grader.sandbox.docker import RUN_LABEL
+from grader.sandbox.docker import RUN_TAG_ENV, TAG_LABEL
 from tests.conftest import BEHAVIOURS, FIXTURES, MINI_PACK, flag_codes, grade_file, outcomes
 from tests.contract import assert_valid_report
 
@@ -40,14 +41,14 @@ def test_local_sandbox_keeps_the_split_but_not_the_walls(local_sandbox, walls_ex
     assert "unconfined" in flag_codes(report)
 
 
-def _leftovers(client) -> list[str]:
-    containers = client.containers.list(all=True, filters={"label": RUN_LABEL})
-    volumes = client.volumes.list(filters={"label": RUN_LABEL})
+def _leftovers(client, tag: str) -> list[str]:
+    label = f"{TAG_LABEL}={tag}"
+    containers = client.containers.list(all=True, filters={"label": label})
+    volumes = client.volumes.list(filters={"label": label})
     return [c.name for c in containers] + [v.name for v in volumes]
 
 
-def test_interrupted_grading_leaves_no_container(docker_client, sandbox_image):
-    assert _leftovers(docker_client) == []
+def _start_grading(tag: str, *extra: str) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -60,16 +61,29 @@ def test_interrupted_grading_leaves_no_container(docker_client, sandbox_image):
         str(MINI_PACK),
         "--sandbox",
         "docker",
-        "--format",
-        "json",
+        *extra,
     ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, RUN_TAG_ENV: tag},
+    )
+
+
+def _wait_for_containers(client, tag: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while not client.containers.list(filters={"label": f"{TAG_LABEL}={tag}"}):
+        assert time.monotonic() < deadline, "the grading never started a container"
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.1)
+
+
+def test_interrupted_grading_leaves_no_container(docker_client, sandbox_image):
+    tag = f"sigint-{uuid.uuid4().hex}"
+    process = _start_grading(tag, "--format", "json")
     try:
-        deadline = time.monotonic() + 60
-        while not docker_client.containers.list(filters={"label": RUN_LABEL}):
-            assert time.monotonic() < deadline, "the grading never started a container"
-            assert process.poll() is None, process.communicate()
-            time.sleep(0.1)
+        _wait_for_containers(docker_client, tag, process)
         time.sleep(0.5)
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=60)
@@ -78,34 +92,17 @@ def test_interrupted_grading_leaves_no_container(docker_client, sandbox_image):
             process.kill()
     assert process.returncode == 130, stderr
     assert stdout == b""
-    assert _leftovers(docker_client) == []
+    assert _leftovers(docker_client, tag) == []
 
 
 def test_sigterm_also_cleans_up(docker_client, sandbox_image):
-    command = [
-        sys.executable,
-        "-m",
-        "grader",
-        "grade",
-        str(BEHAVIOURS / "infinite_loop.py"),
-        "-e",
-        "behaviours",
-        "--pack",
-        str(MINI_PACK),
-        "--sandbox",
-        "docker",
-    ]
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ}
-    )
+    tag = f"sigterm-{uuid.uuid4().hex}"
+    process = _start_grading(tag)
     try:
-        deadline = time.monotonic() + 60
-        while not docker_client.containers.list(filters={"label": RUN_LABEL}):
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        _wait_for_containers(docker_client, tag, process)
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
-    assert _leftovers(docker_client) == []
+    assert _leftovers(docker_client, tag) == []
