@@ -78,3 +78,32 @@ def tree_to_levels(root: Any, max_nodes: int) -> list[Any]:
     while values and values[-1] is None:
         values.pop()
     return values
+
+
+def levels_to_tree(values: list[Any] | tuple[Any, ...], node_class: type = TreeNode) -> Any:
+    """Build a tree of `node_class` from a LeetCode level-order list (None for gaps)."""
+    if not values or values[0] is None:
+        return None
+
+    def make(value: Any) -> Any:
+        try:
+            node = node_class(value)
+        except TypeError:
+            node = node_class()
+            node.val = value
+        node.left = None
+        node.right = None
+        return node
+
+    root = make(values[0])
+    queue = deque([root])
+    index = 1
+    while queue and index < len(values):
+        node = queue.popleft()
+        for side in ("left", "right"):
+            if index < len(values) and values[index] is not None:
+                child = make(values[index])
+                setattr(node, side, child)
+                queue.append(child)
+            index += 1
+    return root

@@ -17,13 +17,17 @@ import signal
 import sys
 import traceback
 import types
-from collections import deque
 from typing import Any
 
 # Our own dependencies are imported before the submission joins sys.path, so a
 # candidate's numpy.py or msgpack.py can only shadow modules for its own code.
 from grader.harness.codec import Decoder, Encoder, Unencodable, read_frame, write_frame
-from grader.harness.leetcode import TreeNode, leetcode_namespace, tree_to_levels
+from grader.harness.leetcode import (
+    TreeNode,
+    leetcode_namespace,
+    levels_to_tree,
+    tree_to_levels,
+)
 
 MAX_TREE_NODES = 200_000
 
@@ -72,7 +76,7 @@ class Worker:
 
     def _build_tree(self, values: list[Any]) -> Any:
         node_class = getattr(self.module, "TreeNode", None) or TreeNode
-        return _levels_to_tree(values, node_class)
+        return levels_to_tree(values, node_class)
 
     # -- candidate module ----------------------------------------------------------
     def import_candidate(self) -> None:
@@ -129,34 +133,6 @@ class Worker:
             exec(compile(source, f"<probe {name}>", "exec"), module.__dict__)  # noqa: S102 - pack code
             self.probes[name] = module
         return self.probes[name]
-
-
-def _levels_to_tree(values: list[Any], node_class: type) -> Any:
-    if not values or values[0] is None:
-        return None
-
-    def make(value: Any) -> Any:
-        try:
-            node = node_class(value)
-        except TypeError:
-            node = node_class()
-            node.val = value
-        node.left = None
-        node.right = None
-        return node
-
-    root = make(values[0])
-    queue = deque([root])
-    index = 1
-    while queue and index < len(values):
-        node = queue.popleft()
-        for side in ("left", "right"):
-            if index < len(values) and values[index] is not None:
-                child = make(values[index])
-                setattr(node, side, child)
-                queue.append(child)
-            index += 1
-    return root
 
 
 def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any]:
