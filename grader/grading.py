@@ -16,7 +16,7 @@ import grader
 from grader.errors import GraderError
 from grader.flags import FlagCode
 from grader.models import Environment, Exercise, Flag, Report
-from grader.sandbox.base import GradingJob, Sandbox
+from grader.sandbox.base import GradingJob, Sandbox, phase
 from grader.scoring import GRADER_FAULT_MESSAGE, graded_report, make_report
 from grader.submission import SubmissionRejected, stage_submission
 
@@ -43,7 +43,8 @@ def grade(submission: Path, exercise: Exercise, sandbox: Sandbox) -> Report:
         staged_dir = Path(tmp) / "submission"
         staged_dir.mkdir()
         try:
-            staged = stage_submission(submission, exercise, staged_dir)
+            with phase("stage the submission"):
+                staged = stage_submission(submission, exercise, staged_dir)
         except SubmissionRejected as rejection:
             return make_report(
                 exercise,
@@ -67,7 +68,7 @@ def grade(submission: Path, exercise: Exercise, sandbox: Sandbox) -> Report:
                 flags=(Flag(FlagCode.CRASHED, GRADER_FAULT_MESSAGE),),
                 duration_s=elapsed(),
             )
-    if output.diagnostics:
+    if output.diagnostics.strip():
         log.debug("harness stderr:\n%s", output.diagnostics)
     if output.timed_out:
         return make_report(

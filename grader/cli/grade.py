@@ -69,7 +69,10 @@ def grade_command(
     if not submission.exists():
         raise UsageError(f"submission not found: {submission}")
     exercise = with_timeout(open_pack(pack_root).exercise(exercise_id), timeout)
-    chosen = select_sandbox(sandbox, progress=progress, warn=warn, runtime=runtime)
+    from grader.sandbox.base import phase
+
+    with phase("connect to the sandbox"):
+        chosen = select_sandbox(sandbox, progress=progress, warn=warn, runtime=runtime)
     progress(f"grading {submission} against {exercise.id}")
     with contextlib.closing(chosen):
         report = grade(submission, exercise, chosen)

@@ -30,10 +30,10 @@ class GraderGroup(click.Group):
 def cli(verbose: bool) -> None:
     """Grade coding and ML take-home submissions in a sandbox."""
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="grader: %(levelname)s: %(message)s",
-        stream=sys.stderr,
+        level=logging.WARNING, format="grader: %(levelname)s: %(message)s", stream=sys.stderr
     )
+    if verbose:
+        logging.getLogger("grader").setLevel(logging.DEBUG)
 
 
 def _register() -> None:

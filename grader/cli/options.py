@@ -50,7 +50,10 @@ def sandbox_options(func: F) -> F:
 
 
 def open_pack(pack_root: Path | None) -> Pack:
-    return load_pack(pack_root)
+    from grader.sandbox.base import phase
+
+    with phase("load the exercise pack"):
+        return load_pack(pack_root)
 
 
 def with_timeout(exercise: Exercise, timeout: float | None) -> Exercise:

@@ -100,6 +100,7 @@ class WorkerClient:
         self._buffer = bytearray()
         self._lock = threading.Lock()
         self._warm: threading.Thread | None = None
+        self.ready_at = 0.0  # when the first worker answered, for profiling
 
     # -- connection ----------------------------------------------------------------
     def start(self, connect_timeout_s: float) -> None:
@@ -180,6 +181,8 @@ class WorkerClient:
             return
         if isinstance(reply, dict) and reply.get("ready") is True:
             self.alive = True
+            if not self.ready_at:
+                self.ready_at = time.time()
         elif isinstance(reply, dict) and reply.get("ready") is False:
             error = _candidate_error(reply.get("raised"))
             self.import_error = ImportFailed(error, "your code failed while being imported")

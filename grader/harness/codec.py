@@ -12,12 +12,15 @@ no pickle in either direction.
 from __future__ import annotations
 
 import struct
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgpack
-import numpy as np
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_FRAME_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 100
@@ -74,13 +77,20 @@ class Tree:
         return list(self.values)
 
 
+def _numpy() -> Any:
+    # numpy is imported only when an array actually crosses: DSA gradings never pay for it.
+    import numpy
+
+    return numpy
+
+
 def _check_dtype(dtype: np.dtype) -> None:
     if dtype.kind not in ALLOWED_DTYPE_KINDS or dtype.fields is not None or dtype.subdtype:
         raise Unencodable(f"arrays of dtype {dtype} cannot cross the boundary")
 
 
 def _ndarray_payload(arr: np.ndarray) -> bytes:
-    contiguous = np.ascontiguousarray(arr)
+    contiguous = _numpy().ascontiguousarray(arr)
     return msgpack.packb([contiguous.dtype.str, list(contiguous.shape), contiguous.tobytes()])
 
 
@@ -131,13 +141,14 @@ class Encoder:
             return msgpack.ExtType(EXT_HANDLE, msgpack.packb(value.id))
         if kind is Tree:
             return self._ext(EXT_TREE, [self._prepare(v, depth + 1) for v in value.values])
-        if isinstance(value, np.ndarray):
+        np = sys.modules.get("numpy")  # no numpy loaded: no numpy value can exist
+        if np is not None and isinstance(value, np.ndarray):
             if value.dtype.kind == "O":
                 flat = [self._prepare(v, depth + 1) for v in value.ravel().tolist()]
                 return self._ext(EXT_OBJARRAY, [list(value.shape), flat])
             _check_dtype(value.dtype)
             return msgpack.ExtType(EXT_NDARRAY, _ndarray_payload(value))
-        if isinstance(value, np.generic):
+        if np is not None and isinstance(value, np.generic):
             _check_dtype(value.dtype)
             return msgpack.ExtType(EXT_NPSCALAR, msgpack.packb([value.dtype.str, value.tobytes()]))
         # subclasses of plain types (e.g. a list whose __eq__ lies) cross as the plain type
@@ -229,13 +240,14 @@ class Decoder:
             dtype = self._dtype(dtype_str)
             if type(raw) is not bytes or len(raw) != dtype.itemsize:
                 raise CodecError("numpy scalar length does not match its dtype")
-            return np.frombuffer(raw, dtype=dtype)[0]
+            return _numpy().frombuffer(raw, dtype=dtype)[0]
         if tag == EXT_OBJARRAY:
             parts = self._items(payload, depth)
             if len(parts) != 2 or type(parts[0]) is not list or type(parts[1]) is not list:
                 raise CodecError("bad object array")
             shape = self._shape(parts[0])
             flat = parts[1]
+            np = _numpy()
             if int(np.prod(shape, dtype=np.int64)) != len(flat):
                 raise CodecError("object array length does not match its shape")
             arr = np.empty(len(flat), dtype=object)
@@ -261,7 +273,7 @@ class Decoder:
         if type(dtype_str) is not str or len(dtype_str) > 16:
             raise CodecError("bad dtype")
         try:
-            dtype = np.dtype(dtype_str)
+            dtype = _numpy().dtype(dtype_str)
         except TypeError as exc:
             raise CodecError("bad dtype") from exc
         if dtype.kind not in ALLOWED_DTYPE_KINDS or dtype.fields is not None or dtype.subdtype:
@@ -285,6 +297,7 @@ class Decoder:
         raw = parts[2]
         if type(raw) is not bytes:
             raise CodecError("bad array data")
+        np = _numpy()
         expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
         if expected != len(raw):
             raise CodecError("array data length does not match its shape and dtype")

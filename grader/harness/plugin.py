@@ -123,6 +123,7 @@ class GraderPlugin:
         self.records: dict[str, TestRecord] = {}
         self.collection_errors: list[str] = []
         self._reference: ModuleType | None = None
+        self.collected_at = 0.0
 
     # -- configuration -------------------------------------------------------------
     def pytest_configure(self, config: pytest.Config) -> None:
@@ -157,6 +158,9 @@ class GraderPlugin:
             return submission.probe(name, sources[name], func, *args, **kwargs)
 
         return call
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.collected_at = time.time()
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:

@@ -14,6 +14,7 @@ import json
 import os
 import socket
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,7 @@ def harness_flags(
     return flags
 
 
-def run(config: dict[str, Any]) -> dict[str, Any]:
+def run(config: dict[str, Any], started_at: float) -> dict[str, Any]:
     socket_path = config["socket"]
     if os.path.exists(socket_path):
         os.unlink(socket_path)
@@ -117,6 +118,7 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
         "ignore::DeprecationWarning",
     ]
     exit_code = pytest.main(args, plugins=[plugin])
+    tests_done_at = time.time()
     output_bytes, _ = client.output_status()
     client.shutdown()
     records = list(plugin.records.values())
@@ -136,10 +138,17 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
         ],
         "flags": harness_flags(records, client, output_bytes, int(config["output_limit"])),
         "broken": client.broken,
+        "timings": {
+            "main": started_at,
+            "collected": plugin.collected_at,
+            "worker_ready": client.ready_at,
+            "tests_done": tests_done_at,
+        },
     }
 
 
 def main(argv: list[str] | None = None) -> int:
+    started_at = time.time()
     parser = argparse.ArgumentParser(prog="grader-harness")
     parser.add_argument("--config", required=True)
     args = parser.parse_args(argv)
@@ -150,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     try:
-        results = run(config)
+        results = run(config, started_at)
     except Exception as exc:  # noqa: BLE001 - reported to the host as a grader error
         results = {"fatal": f"{type(exc).__name__}: {exc}"}
     with os.fdopen(results_fd, "w") as out:

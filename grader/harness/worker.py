@@ -169,6 +169,12 @@ def _limit_resources(args: argparse.Namespace) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
 
 
+def _shadows(submission: str, module: str) -> bool:
+    return os.path.exists(os.path.join(submission, f"{module}.py")) or os.path.isdir(
+        os.path.join(submission, module)
+    )
+
+
 def _user_process_count() -> int:
     uid = os.getuid()
     count = 0
@@ -188,6 +194,9 @@ def serve(args: argparse.Namespace) -> None:
     _limit_resources(args)
     if args.forbidden:
         sys.meta_path.insert(0, ForbiddenImportBlocker(tuple(args.forbidden)))
+    if _shadows(args.submission, "numpy"):
+        # the codec imports numpy lazily: load the real one before the submission's can shadow it
+        import numpy  # noqa: F401
     os.chdir(args.submission)
     sys.path.insert(0, args.submission)
     sys.argv = [os.path.join(args.submission, f"{args.entry_module}.py")]

@@ -6,25 +6,25 @@ format (JUnit, say) means writing that module and adding one line to `_RENDERERS
 
 from __future__ import annotations
 
+import importlib
 import json as _json
 from functools import cache
 from importlib import resources
 from typing import Any, Protocol
 
 from grader.models import Report
-from grader.report import json as _json_format
-from grader.report import markdown as _markdown_format
-from grader.report import text as _text_format
 
 
 class Renderer(Protocol):
     def __call__(self, report: Report, *, color: bool = False) -> str: ...
 
 
-_RENDERERS: dict[str, Renderer] = {
-    "text": _text_format.render,
-    "json": _json_format.render,
-    "markdown": _markdown_format.render,
+# Format name -> module with `render`; imported on first use so the CLI starts
+# without loading rich.
+_RENDERERS: dict[str, str] = {
+    "text": "grader.report.text",
+    "json": "grader.report.json",
+    "markdown": "grader.report.markdown",
 }
 
 FORMATS: tuple[str, ...] = tuple(_RENDERERS)
@@ -36,10 +36,11 @@ def render(report: Report, fmt: str, *, color: bool = False) -> str:
     `color` only affects formats meant for a terminal; the others ignore it.
     """
     try:
-        renderer = _RENDERERS[fmt]
+        module_name = _RENDERERS[fmt]
     except KeyError:
         choices = ", ".join(FORMATS)
         raise ValueError(f"unknown report format {fmt!r} (choose from {choices})") from None
+    renderer: Renderer = importlib.import_module(module_name).render
     return renderer(report, color=color)
 
 

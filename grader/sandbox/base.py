@@ -8,6 +8,10 @@ defined here once for both the Docker and the local sandbox.
 from __future__ import annotations
 
 import json
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,6 +23,30 @@ HARNESS_MEMORY_MB = 2048
 CONNECT_TIMEOUT_S = 60.0
 SOCKET_NAME = "harness.sock"
 WORKER_FILE_SIZE_MB = 64
+
+
+log = logging.getLogger("grader.sandbox")
+
+
+@contextmanager
+def phase(name: str) -> Iterator[None]:
+    """Log how long a step of a grading took (shown with `grader -v`)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        log.debug("%s: %.3f s", name, time.perf_counter() - started)
+
+
+def log_harness_timings(output: HarnessOutput, start_requested: float) -> None:
+    """Where the harness's time went, relative to the request to start it."""
+    timings = (output.results or {}).get("timings")
+    if not isinstance(timings, dict) or not log.isEnabledFor(logging.DEBUG):
+        return
+    for name in ("main", "worker_ready", "collected", "tests_done"):
+        value = timings.get(name)
+        if isinstance(value, int | float) and value:
+            log.debug("harness %s at +%.3f s", name, value - start_requested)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ import signal
 import socket
 import tarfile
 import threading
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,9 @@ from grader.sandbox.base import (
     GradingJob,
     HarnessOutput,
     harness_config,
+    log_harness_timings,
     parse_results,
+    phase,
     reference_file,
     supervisor_arguments,
     wall_clock_limit_s,
@@ -195,26 +199,39 @@ class DockerSandbox:
         volumes: list[Any] = []
         previous = _raise_on_sigterm()
         try:
-            channel = self.client.volumes.create(f"grader-{run_id}-channel", labels=labels)
-            volumes.append(channel)
-            grading = self.client.volumes.create(f"grader-{run_id}-grading", labels=labels)
-            volumes.append(grading)
-            harness, worker = self._create(job, image, channel.name, grading.name, labels, created)
-            self._copy_in(job, harness)
-            started = threading.Thread(target=worker.start, daemon=True)
-            started.start()
-            harness.start()
-            started.join()
-            return self._wait(harness, wall_clock_limit_s(job.exercise))
+            with phase("create volumes"):
+                channel = self.client.volumes.create(f"grader-{run_id}-channel", labels=labels)
+                volumes.append(channel)
+                grading = self.client.volumes.create(f"grader-{run_id}-grading", labels=labels)
+                volumes.append(grading)
+            with phase("create containers"):
+                harness, worker = self._create(
+                    job, image, channel.name, grading.name, labels, created
+                )
+            # The worker needs only the submission: it starts while the pack is copied in.
+            start_requested = time.time()
+            with ThreadPoolExecutor(max_workers=1) as background:
+                with phase("copy the submission in and start the worker"):
+                    harness.put_archive(CHANNEL_MOUNT, self._submission_archive(job))
+                    worker_started = background.submit(worker.start)
+                with phase("copy the pack in and start the harness"):
+                    harness.put_archive(GRADING_MOUNT, self._pack_archive(job))
+                    harness.start()
+                    worker_started.result()
+            with phase("run the harness"):
+                output = self._wait(harness, wall_clock_limit_s(job.exercise))
+            log_harness_timings(output, start_requested)
+            return output
         except docker.errors.DockerException as exc:
             raise SandboxError(f"the Docker sandbox failed: {exc}") from exc
         finally:
-            for container in created:
-                with contextlib.suppress(Exception):
-                    container.remove(force=True, v=True)
-            for volume in volumes:
-                with contextlib.suppress(Exception):
-                    volume.remove(force=True)
+            with phase("remove containers and volumes"):
+                for container in created:
+                    with contextlib.suppress(Exception):
+                        container.remove(force=True, v=True)
+                for volume in volumes:
+                    with contextlib.suppress(Exception):
+                        volume.remove(force=True)
             if threading.current_thread() is threading.main_thread():
                 signal.signal(signal.SIGTERM, previous)
 
@@ -266,7 +283,12 @@ class DockerSandbox:
         created.append(worker)
         return harness, worker
 
-    def _copy_in(self, job: GradingJob, harness: Any) -> None:
+    @staticmethod
+    def _submission_archive(job: GradingJob) -> bytes:
+        return _tar([("channel", None, 0o755), *_tree_entries(job.staged.directory, "submission")])
+
+    @staticmethod
+    def _pack_archive(job: GradingJob) -> bytes:
         exercise: Exercise = job.exercise
         reference = reference_file(exercise)
         config = harness_config(
@@ -275,17 +297,13 @@ class DockerSandbox:
             reference=f"{GRADING_MOUNT}/reference/solution.py" if reference else None,
             socket_path=f"{CHANNEL_MOUNT}/channel/{SOCKET_NAME}",
         )
-        pack_entries = [
-            ("config.json", json.dumps(config).encode(), 0o644),
-            *_tree_entries(exercise.hidden_tests, "tests"),
-            *_tree_entries(exercise.reference, "reference"),
-        ]
-        harness.put_archive(GRADING_MOUNT, _tar(pack_entries))
-        channel_entries = [
-            ("channel", None, 0o755),
-            *_tree_entries(job.staged.directory, "submission"),
-        ]
-        harness.put_archive(CHANNEL_MOUNT, _tar(channel_entries))
+        return _tar(
+            [
+                ("config.json", json.dumps(config).encode(), 0o644),
+                *_tree_entries(exercise.hidden_tests, "tests"),
+                *_tree_entries(exercise.reference, "reference"),
+            ]
+        )
 
     def _wait(self, harness: Any, limit_s: float) -> HarnessOutput:
         import requests.exceptions

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import IO
 
@@ -25,6 +26,7 @@ from grader.sandbox.base import (
     GradingJob,
     HarnessOutput,
     harness_config,
+    log_harness_timings,
     parse_results,
     reference_file,
     supervisor_arguments,
@@ -72,6 +74,7 @@ class LocalSandbox:
             )
             env = process_environment()
             harness_err = (root / "harness.err").open("w+b")
+            start_requested = time.time()
             supervisor = subprocess.Popen(
                 [sys.executable, "-m", "grader.harness.supervisor", *supervisor_argv],
                 stdin=subprocess.DEVNULL,
@@ -91,7 +94,9 @@ class LocalSandbox:
                 start_new_session=True,
             )
             try:
-                return self._wait(harness, harness_err, wall_clock_limit_s(exercise))
+                output = self._wait(harness, harness_err, wall_clock_limit_s(exercise))
+                log_harness_timings(output, start_requested)
+                return output
             finally:
                 kill_process_group(harness)
                 stop_supervisor(supervisor)
