@@ -38,6 +38,9 @@ EXT_BIGINT = 7
 EXT_OBJARRAY = 8
 EXT_TREE = 9
 EXT_NONFINITE = 10  # reserved
+EXT_FRAME = 11
+EXT_SERIES = 12
+MAX_COLUMNS = 10_000
 
 _LENGTH = struct.Struct(">I")
 
@@ -82,6 +85,21 @@ def _numpy() -> Any:
     import numpy
 
     return numpy
+
+
+def _pandas() -> Any:
+    import pandas
+
+    return pandas
+
+
+def _column_values(values: Any) -> Any:
+    """A pandas column as a numpy array the codec accepts: numeric stays numeric, else objects."""
+    np = _numpy()
+    array = values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
+    if array.dtype.kind in ALLOWED_DTYPE_KINDS and array.dtype.kind != "U":
+        return array
+    return np.asarray(values.to_numpy(dtype=object, na_value=None), dtype=object)
 
 
 def _check_dtype(dtype: np.dtype) -> None:
@@ -151,6 +169,22 @@ class Encoder:
         if np is not None and isinstance(value, np.generic):
             _check_dtype(value.dtype)
             return msgpack.ExtType(EXT_NPSCALAR, msgpack.packb([value.dtype.str, value.tobytes()]))
+        pd = sys.modules.get("pandas")
+        if pd is not None and isinstance(value, pd.DataFrame):
+            if value.shape[1] > MAX_COLUMNS:
+                raise Unencodable("too many columns")
+            columns = [self._prepare(_label(c), depth + 1) for c in value.columns]
+            data = [
+                self._prepare(_column_values(value.iloc[:, i]), depth + 1)
+                for i in range(value.shape[1])
+            ]
+            index = self._prepare(_column_values(value.index), depth + 1)
+            return self._ext(EXT_FRAME, [columns, data, index])
+        if pd is not None and isinstance(value, pd.Series):
+            name = self._prepare(_label(value.name), depth + 1)
+            data = self._prepare(_column_values(value), depth + 1)
+            index = self._prepare(_column_values(value.index), depth + 1)
+            return self._ext(EXT_SERIES, [name, data, index])
         # subclasses of plain types (e.g. a list whose __eq__ lies) cross as the plain type
         for base in (bool, int, float, str, bytes, list, tuple, dict):
             if isinstance(value, base):
@@ -266,7 +300,39 @@ class Decoder:
             if self._build_tree is not None:
                 return self._build_tree(values)
             return Tree.of(values)
+        if tag == EXT_FRAME:
+            return self._frame(self._items(payload, depth))
+        if tag == EXT_SERIES:
+            parts = self._items(payload, depth)
+            if len(parts) != 3:
+                raise CodecError("bad series")
+            name, data, index = parts
+            _check_label(name)
+            return _pandas().Series(self._column(data), index=self._column(index), name=name)
         raise CodecError(f"unknown extension type {tag}")
+
+    def _column(self, values: Any) -> Any:
+        np = _numpy()
+        if not isinstance(values, np.ndarray) or values.ndim != 1:
+            raise CodecError("a column must be a one-dimensional array")
+        return values
+
+    def _frame(self, parts: list[Any]) -> Any:
+        if len(parts) != 3 or type(parts[0]) is not list or type(parts[1]) is not list:
+            raise CodecError("bad data frame")
+        columns, data, index = parts
+        if len(columns) != len(data) or len(columns) > MAX_COLUMNS:
+            raise CodecError("data frame columns do not match their data")
+        for label in columns:
+            _check_label(label)
+        index_values = self._column(index)
+        arrays = [self._column(column) for column in data]
+        if any(len(array) != len(index_values) for array in arrays):
+            raise CodecError("data frame columns differ in length")
+        pd = _pandas()
+        frame = pd.DataFrame(dict(enumerate(arrays)), index=index_values)
+        frame.columns = pd.Index(columns, dtype=object) if columns else frame.columns
+        return frame
 
     @staticmethod
     def _dtype(dtype_str: Any) -> np.dtype:
@@ -302,6 +368,18 @@ class Decoder:
         if expected != len(raw):
             raise CodecError("array data length does not match its shape and dtype")
         return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+
+
+def _label(label: Any) -> Any:
+    """Column names cross as str or int; anything else as its str()."""
+    if label is None or type(label) in (str, int):
+        return label
+    return int(label) if isinstance(label, int) else str(label)
+
+
+def _check_label(label: Any) -> None:
+    if label is not None and type(label) not in (str, int):
+        raise CodecError("a column name must be a string or an integer")
 
 
 def write_frame(stream: Any, payload: bytes) -> None:

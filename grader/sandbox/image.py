@@ -9,13 +9,15 @@ build, so the build needs neither network nor the host's CA bundle.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,9 @@ INPUTS_LABEL = "org.grader.inputs"
 BASE_LABEL = "org.grader.base"
 DEFAULT_BASE_IMAGE = "python:3.11-slim"
 BASE_IMAGE_ENV = "GRADER_BASE_IMAGE"
+BUILD_LOCK = (
+    Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "grader" / "build.lock"
+)
 WHEEL_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "grader" / "wheels"
 
 Progress = Callable[[str], None]
@@ -160,14 +165,35 @@ def build_image(
     client: Any, base: str | None = None, progress: Progress | None = None, force: bool = False
 ) -> str:
     """Build (or reuse) the sandbox image for the current inputs; returns its tag."""
+    say = progress or (lambda _message: None)
+    with _build_lock(say):
+        if not force:
+            existing = find_image(client)
+            if existing:
+                say(f"sandbox image {existing} is up to date")
+                return existing
+        return _build(client, base, say)
+
+
+@contextmanager
+def _build_lock(say: Progress) -> Iterator[None]:
+    """One build at a time on this machine: parallel gradings wait for it, then reuse it."""
+    BUILD_LOCK.parent.mkdir(parents=True, exist_ok=True)
+    with open(BUILD_LOCK, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say("another process is building the sandbox image: waiting for it")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _build(client: Any, base: str | None, say: Progress) -> str:
     import docker.errors
 
-    say = progress or (lambda _message: None)
-    if not force:
-        existing = find_image(client)
-        if existing:
-            say(f"sandbox image {existing} is up to date")
-            return existing
     base = base or default_base_image(client)
     digest = inputs_hash()
     tag = image_tag(digest)

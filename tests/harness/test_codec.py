@@ -163,3 +163,62 @@ def test_frames_are_length_prefixed_and_capped():
         read_frame(io.BytesIO(struct.pack(">I", 10**9) + b"x"), max_bytes=1024)
     with pytest.raises(CodecError):
         read_frame(io.BytesIO(struct.pack(">I", 10) + b"short"))
+
+
+def test_data_frames_cross_by_value_with_missing_values():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"age": [30.0, None, 41.0], "city": ["Oslo", None, "Lima"], "visits": [1, 2, 3]},
+        index=[10, 11, 12],
+    )
+    result = roundtrip(frame)
+    assert list(result.columns) == ["age", "city", "visits"]
+    assert list(result.index) == [10, 11, 12]
+    assert result["visits"].dtype.kind == "i"
+    assert result["age"].isna().tolist() == [False, True, False]
+    assert result["city"].isna().tolist() == [False, True, False]
+    assert result.loc[12, "city"] == "Lima"
+
+
+def test_series_cross_with_name_and_index():
+    import pandas as pd
+
+    result = roundtrip(pd.Series([0.5, 1.5], index=[3, 4], name="churned"))
+    assert result.name == "churned" and list(result.index) == [3, 4]
+    assert result.tolist() == [0.5, 1.5]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param([["a"], [], None], id="columns without data"),
+        pytest.param([[["nested"]], [None], None], id="column name not a label"),
+        pytest.param([["a"], [[1, 2]], None], id="column not an array"),
+    ],
+)
+def test_data_frames_that_lie_are_refused(payload):
+    from grader.harness.codec import EXT_FRAME
+
+    with pytest.raises(CodecError):
+        Decoder().decode(ext(EXT_FRAME, payload))
+
+
+def test_frame_columns_of_different_lengths_are_refused():
+    from grader.harness.codec import EXT_FRAME
+
+    short = Encoder().encode(np.arange(2))
+    long = Encoder().encode(np.arange(3))
+    payload = msgpack.packb(
+        [
+            ["a", "b"],
+            [
+                msgpack.unpackb(short, ext_hook=msgpack.ExtType),
+                msgpack.unpackb(long, ext_hook=msgpack.ExtType),
+            ],
+            msgpack.unpackb(long, ext_hook=msgpack.ExtType),
+        ],
+        use_bin_type=True,
+    )
+    with pytest.raises(CodecError):
+        Decoder().decode(msgpack.packb(msgpack.ExtType(EXT_FRAME, payload)))
