@@ -18,7 +18,8 @@ from grader.flags import FlagCode
 from grader.models import Environment, Exercise, Flag, Report
 from grader.sandbox.base import GradingJob, Sandbox, phase
 from grader.scoring import GRADER_FAULT_MESSAGE, graded_report, make_report
-from grader.submission import SubmissionRejected, stage_submission
+from grader.submission import SubmissionRejected, safe_text, stage_submission
+from grader.submission.imports import ImportFinding, find_forbidden_imports
 
 log = logging.getLogger("grader")
 
@@ -29,6 +30,16 @@ def environment_of(sandbox: Sandbox) -> Environment:
         image=sandbox.image,
         grader_version=grader.__version__,
         confined=sandbox.confined,
+    )
+
+
+def forbidden_import_flags(findings: list[ImportFinding]) -> tuple[Flag, ...]:
+    if not findings:
+        return ()
+    shown = "; ".join(safe_text(f.describe(), 120) for f in findings[:3])
+    more = f" and {len(findings) - 3} more" if len(findings) > 3 else ""
+    return (
+        Flag(FlagCode.FORBIDDEN_IMPORT, f"this exercise must be solved without it: {shown}{more}"),
     )
 
 
@@ -54,8 +65,16 @@ def grade(submission: Path, exercise: Exercise, sandbox: Sandbox) -> Report:
                 flags=(*rejection.notes, rejection.flag),
                 duration_s=elapsed(),
             )
+        findings = find_forbidden_imports(staged.directory, exercise.forbidden_imports)
+        notes = staged.notes + forbidden_import_flags(findings)
+        job = GradingJob(
+            exercise,
+            staged,
+            forbidden_found=tuple(f.describe() for f in findings),
+            forbidden_modules_found=tuple(sorted({f.module for f in findings})),
+        )
         try:
-            output = sandbox.run(GradingJob(exercise, staged))
+            output = sandbox.run(job)
         except GraderError:
             raise
         except Exception:
@@ -94,6 +113,4 @@ def grade(submission: Path, exercise: Exercise, sandbox: Sandbox) -> Report:
             flags=(Flag(FlagCode.CRASHED, GRADER_FAULT_MESSAGE),),
             duration_s=elapsed(),
         )
-    return graded_report(
-        exercise, staged.info, environment, output.results, staged.notes, elapsed()
-    )
+    return graded_report(exercise, staged.info, environment, output.results, notes, elapsed())

@@ -154,6 +154,11 @@ def exercise_version(exercise_toml: Path, hidden_dir: Path) -> str:
     _feed(digest, EXERCISE_TOML, exercise_toml.read_bytes())
     for relative, path in _hidden_files(hidden_dir):
         _feed(digest, f"hidden/{relative}", path.read_bytes())
+    # helpers shared by several hidden suites decide scores too
+    shared = hidden_dir.parent / "_shared"
+    if shared.is_dir():
+        for relative, path in _hidden_files(shared):
+            _feed(digest, f"shared/{relative}", path.read_bytes())
     return f"sha256:{digest.hexdigest()}"
 
 

@@ -34,7 +34,9 @@ PYTEST_OUTCOME_TYPES = {
     "Failed": "pytest.fail()",
     "XFailed": "pytest.xfail()",
 }
+FORBIDDEN_IMPORT_ERROR = "ForbiddenImportError"
 SELF_DESCRIBING = {
+    FORBIDDEN_IMPORT_ERROR,
     "RecursionError",
     "MemoryError",
     "ZeroDivisionError",
@@ -113,8 +115,10 @@ class GraderPlugin:
         default_limit_s: float,
         total_limit_s: float,
         tests_root: Path,
+        forbidden_found: list[str] | None = None,
     ) -> None:
         self.client = client
+        self.forbidden_found = list(forbidden_found or [])
         self.total_limit_s = total_limit_s
         self.total_deadline = time.monotonic() + total_limit_s
         self.reference_path = reference
@@ -146,6 +150,11 @@ class GraderPlugin:
             spec.loader.exec_module(module)
             self._reference = module
         return self._reference
+
+    @pytest.fixture(scope="session")
+    def forbidden_imports_found(self) -> list[str]:
+        """Forbidden imports the host found by reading the submission ("file, line N imports x")."""
+        return list(self.forbidden_found)
 
     @pytest.fixture(scope="session")
     def probe(self, submission: SubmissionModule) -> Any:

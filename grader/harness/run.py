@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from grader.harness.client import WorkerClient
-from grader.harness.plugin import GraderPlugin, TestRecord
+from grader.harness.plugin import FORBIDDEN_IMPORT_ERROR, GraderPlugin, TestRecord
 
 ERRNO_DISK = {28, 27, 122}  # ENOSPC, EFBIG, EDQUOT
 ERRNO_PROCESSES = {11}  # EAGAIN from fork/clone at the pids limit
@@ -69,6 +69,13 @@ def harness_flags(
             "output-limit",
             f"your code printed {output_bytes} bytes; only the first {output_limit} were kept",
         )
+    blocked = count(lambda r: r.error_kind == FORBIDDEN_IMPORT_ERROR)
+    if blocked:
+        add(
+            "forbidden-import",
+            f"your code tried to import a forbidden module at run time "
+            f"in {blocked} test(s); the import was refused",
+        )
     for what in dict.fromkeys(client.events.protocol_violations):
         add("tampering", what)
     return flags
@@ -90,12 +97,16 @@ def run(config: dict[str, Any], started_at: float) -> dict[str, Any]:
     )
     client.start(connect_timeout_s=float(config.get("connect_timeout_s", 60.0)))
     tests = Path(config["tests"])
+    if config.get("shared"):
+        # pack code several hidden suites share (e.g. a data generator); trusted
+        sys.path.insert(0, config["shared"])
     reference = Path(config["reference"]) if config.get("reference") else None
     plugin = GraderPlugin(
         client,
         reference=reference,
         default_limit_s=float(config["test_timeout_s"]),
         total_limit_s=float(config["total_timeout_s"]),
+        forbidden_found=[str(item) for item in config.get("forbidden_found", [])],
         tests_root=tests,
     )
     args = [

@@ -32,6 +32,10 @@ from grader.harness.leetcode import (
 MAX_TREE_NODES = 200_000
 
 
+class ForbiddenImportError(ImportError):
+    """Raised for a forbidden import; its name tells the harness what happened."""
+
+
 class ForbiddenImportBlocker(importlib.abc.MetaPathFinder):
     """Refuses imports of modules the exercise forbids, however they are spelled."""
 
@@ -40,7 +44,7 @@ class ForbiddenImportBlocker(importlib.abc.MetaPathFinder):
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
         if fullname.split(".")[0] in self.forbidden:
-            raise ImportError(f"importing {fullname!r} is not allowed in this exercise")
+            raise ForbiddenImportError(f"importing {fullname!r} is not allowed in this exercise")
         return None
 
 
@@ -193,7 +197,12 @@ def serve(args: argparse.Namespace) -> None:
     worker = Worker(args)
     _limit_resources(args)
     if args.forbidden:
-        sys.meta_path.insert(0, ForbiddenImportBlocker(tuple(args.forbidden)))
+        forbidden = tuple(args.forbidden)
+        # a module already loaded would be handed out from sys.modules without asking finders
+        for name in list(sys.modules):
+            if name.split(".")[0] in forbidden:
+                del sys.modules[name]
+        sys.meta_path.insert(0, ForbiddenImportBlocker(forbidden))
     if _shadows(args.submission, "numpy"):
         # the codec imports numpy lazily: load the real one before the submission's can shadow it
         import numpy  # noqa: F401

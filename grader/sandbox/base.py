@@ -22,6 +22,7 @@ RESULTS_LIMIT_BYTES = 16 * 1024 * 1024
 HARNESS_MEMORY_MB = 2048
 CONNECT_TIMEOUT_S = 60.0
 SOCKET_NAME = "harness.sock"
+SHARED_DIR = "_shared"
 WORKER_FILE_SIZE_MB = 64
 
 
@@ -53,6 +54,10 @@ def log_harness_timings(output: HarnessOutput, start_requested: float) -> None:
 class GradingJob:
     exercise: Exercise
     staged: StagedSubmission
+    # forbidden imports found statically (descriptions): the worker lets those modules load,
+    # so only the tests that check for them lose points
+    forbidden_found: tuple[str, ...] = ()
+    forbidden_modules_found: tuple[str, ...] = ()
 
 
 @dataclass
@@ -83,17 +88,26 @@ def wall_clock_limit_s(exercise: Exercise) -> float:
     return exercise.limits.total_timeout_s + max(30.0, 2 * exercise.limits.test_timeout_s) + 60.0
 
 
+def shared_tests_dir(exercise: Exercise) -> Path | None:
+    """The pack's hidden_tests/_shared folder: helpers several hidden suites import."""
+    path = exercise.hidden_tests.parent / SHARED_DIR
+    return path if path.is_dir() else None
+
+
 def reference_file(exercise: Exercise) -> Path | None:
     path = exercise.reference / "solution.py"
     return path if path.is_file() else None
 
 
 def harness_config(
-    exercise: Exercise, *, tests: str, reference: str | None, socket_path: str
+    job: GradingJob, *, tests: str, reference: str | None, shared: str | None, socket_path: str
 ) -> dict[str, Any]:
+    exercise = job.exercise
     limits = exercise.limits
     return {
         "tests": tests,
+        "shared": shared,
+        "forbidden_found": list(job.forbidden_found),
         "reference": reference,
         "socket": socket_path,
         "test_timeout_s": limits.test_timeout_s,
@@ -144,7 +158,8 @@ def supervisor_arguments(
     if exercise.leetcode_method:
         args += ["--leetcode-method", exercise.leetcode_method]
     for name in exercise.forbidden_imports:
-        args += ["--forbidden", name]
+        if name not in job.forbidden_modules_found:
+            args += ["--forbidden", name]
     return args
 
 

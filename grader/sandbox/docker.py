@@ -38,6 +38,7 @@ from grader.sandbox.base import (
     parse_results,
     phase,
     reference_file,
+    shared_tests_dir,
     supervisor_arguments,
     wall_clock_limit_s,
 )
@@ -291,10 +292,12 @@ class DockerSandbox:
     def _pack_archive(job: GradingJob) -> bytes:
         exercise: Exercise = job.exercise
         reference = reference_file(exercise)
+        shared = shared_tests_dir(exercise)
         config = harness_config(
-            exercise,
+            job,
             tests=f"{GRADING_MOUNT}/tests",
             reference=f"{GRADING_MOUNT}/reference/solution.py" if reference else None,
+            shared=f"{GRADING_MOUNT}/shared" if shared else None,
             socket_path=f"{CHANNEL_MOUNT}/channel/{SOCKET_NAME}",
         )
         return _tar(
@@ -302,6 +305,7 @@ class DockerSandbox:
                 ("config.json", json.dumps(config).encode(), 0o644),
                 *_tree_entries(exercise.hidden_tests, "tests"),
                 *_tree_entries(exercise.reference, "reference"),
+                *(_tree_entries(shared, "shared") if shared else []),
             ]
         )
 

@@ -29,6 +29,7 @@ from grader.sandbox.base import (
     log_harness_timings,
     parse_results,
     reference_file,
+    shared_tests_dir,
     supervisor_arguments,
     wall_clock_limit_s,
 )
@@ -55,10 +56,12 @@ class LocalSandbox:
             channel.mkdir(mode=0o700)
             socket_path = str(channel / SOCKET_NAME)
             reference = reference_file(exercise)
+            shared = shared_tests_dir(exercise)
             config = harness_config(
-                exercise,
+                job,
                 tests=str(exercise.hidden_tests),
                 reference=str(reference) if reference else None,
+                shared=str(shared) if shared else None,
                 socket_path=socket_path,
             )
             config_path = root / "config.json"

@@ -1,0 +1,59 @@
+"""Forbidden imports: found by reading the code, refused when hidden."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.pack import load_pack
+from grader.submission.imports import find_forbidden_imports
+from tests.conftest import FIXTURES, MINI_PACK, flag_codes, grade_file, outcomes
+
+SUBMISSIONS = FIXTURES / "submissions" / "from-scratch"
+
+
+@pytest.fixture(scope="module")
+def exercise():
+    return load_pack(MINI_PACK).exercise("from-scratch")
+
+
+def test_honest_solution_scores_full_marks(any_sandbox, exercise):
+    report = grade_file(SUBMISSIONS / "honest.py", exercise, any_sandbox)
+    assert report.percent == 100.0
+    assert "forbidden-import" not in flag_codes(report)
+
+
+def test_plain_import_loses_only_the_from_scratch_points(any_sandbox, exercise):
+    report = grade_file(SUBMISSIONS / "plain_import.py", exercise, any_sandbox)
+    assert outcomes(report) == {
+        "computes the mean": "passed",
+        "written without the statistics module": "failed",
+    }
+    flag = next(f for f in report.flags if f.code == "forbidden-import")
+    assert "line 1 imports statistics" in flag.message
+
+
+def test_hidden_import_is_refused_at_run_time(any_sandbox, exercise):
+    report = grade_file(SUBMISSIONS / "obfuscated_import.py", exercise, any_sandbox)
+    results = {t.name: t for t in report.tests}
+    assert results["computes the mean"].outcome == "failed"
+    assert "not allowed" in results["computes the mean"].message
+    assert "forbidden-import" in flag_codes(report)
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("import statistics", True),
+        ("import statistics.linear as s", True),
+        ("from statistics import fmean", True),
+        ("import importlib\nm = importlib.import_module('statistics')", True),
+        ("m = __import__('statistics')", True),
+        ("from . import statistics", False),
+        ("import statisticsx", False),
+        ("x = 'statistics'", False),
+    ],
+)
+def test_static_scan(tmp_path, source, found):
+    (tmp_path / "solution.py").write_text(source + "\n")
+    findings = find_forbidden_imports(tmp_path, ("statistics",))
+    assert bool(findings) is found
