@@ -14,10 +14,12 @@ if [ ! -x .venv/bin/python ]; then
   log "creating .venv"
   python3 -m venv .venv
 fi
-if ! .venv/bin/python -c 'import grader, jsonschema, ruff' >/dev/null 2>&1 \
+installed='import importlib.util as u, sys
+sys.exit(any(u.find_spec(m) is None for m in ("grader", "jsonschema", "ruff", "sklearn", "tensorflow")))'
+if ! .venv/bin/python -c "$installed" >/dev/null 2>&1 \
    || [ pyproject.toml -nt .venv/.grader-installed ]; then
   log "installing grader into .venv"
-  .venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+  .venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev,ml]'
   touch .venv/.grader-installed
 fi
 
