@@ -128,7 +128,7 @@ def test_several_formats_to_files(run_cli, tmp_path):
 def test_local_sandbox_warns_loudly_on_stderr(run_cli):
     result = run_cli("grade", CORRECT, *MINI, "--sandbox", "local")
     assert "UNCONFINED" in result.stderr
-    assert "Score: 8/8 (100.0%)" in result.stdout
+    assert "Score: 9/9 (100.0%)" in result.stdout
 
 
 def test_exercises_lists_and_shows(run_cli):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from grader.catalog import exercise_points
 from grader.cli.options import open_pack, pack_option
 from grader.errors import UsageError
 from grader.models import Exercise
@@ -25,10 +26,16 @@ def exercises_command(ctx: click.Context, pack_root: Path | None) -> None:
 
     pack = open_pack(pack_root)
     table = Table(title=f"Exercises in {pack.root}", title_justify="left")
-    for column in ("id", "title", "kind", "entry point"):
+    # ids are typed back on the command line: never cut them to make room
+    longest = max((len(e.id) for e in pack.exercises), default=2)
+    table.add_column("id", no_wrap=True, min_width=longest)
+    for column in ("title", "kind", "entry point"):
         table.add_column(column)
+    table.add_column("points", justify="right")
     for exercise in pack.exercises:
-        table.add_row(exercise.id, exercise.title, exercise.kind, _entry(exercise))
+        table.add_row(
+            exercise.id, exercise.title, exercise.kind, _entry(exercise), _points(exercise)
+        )
     console = Console(highlight=False)
     console.print(table)
     if pack.assignments:
@@ -41,6 +48,12 @@ def _entry(exercise: Exercise) -> str:
     if exercise.leetcode_method:
         return f"{exercise.entry_point} / Solution.{exercise.leetcode_method}"
     return exercise.entry_point or ""
+
+
+def _points(exercise: Exercise) -> str:
+    points = exercise_points(exercise)
+    # unknown when the hidden tests build their cases at run time
+    return "?" if points is None else f"{points:g}"
 
 
 @exercises_command.command("show")

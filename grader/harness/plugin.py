@@ -128,6 +128,7 @@ class GraderPlugin:
         self.collection_errors: list[str] = []
         self._reference: ModuleType | None = None
         self.collected_at = 0.0
+        self.test_flags: list[dict[str, str]] = []
 
     # -- configuration -------------------------------------------------------------
     def pytest_configure(self, config: pytest.Config) -> None:
@@ -150,6 +151,17 @@ class GraderPlugin:
             spec.loader.exec_module(module)
             self._reference = module
         return self._reference
+
+    @pytest.fixture(scope="session")
+    def report_flag(self) -> Any:
+        """`report_flag(code, message)`: attach a flag to the report, whatever the outcome."""
+
+        def add(code: str, message: str) -> None:
+            entry = {"code": str(code)[:40], "message": str(message)[:MESSAGE_LIMIT]}
+            if entry not in self.test_flags:
+                self.test_flags.append(entry)
+
+        return add
 
     @pytest.fixture(scope="session")
     def forbidden_imports_found(self) -> list[str]:

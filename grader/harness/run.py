@@ -147,7 +147,10 @@ def run(config: dict[str, Any], started_at: float) -> dict[str, Any]:
             }
             for r in records
         ],
-        "flags": harness_flags(records, client, output_bytes, int(config["output_limit"])),
+        "flags": [
+            *plugin.test_flags,
+            *harness_flags(records, client, output_bytes, int(config["output_limit"])),
+        ],
         "broken": client.broken,
         "timings": {
             "main": started_at,

@@ -269,7 +269,7 @@ def _describe(statement: _Statement) -> str:
     tokens = statement.tokens
     first = tokens[0]
     if first.kind != "word":
-        return f"a statement starting with {safe_text(first.text, 20)!r}"
+        return f"a statement starting with '{safe_text(first.text, 20)}'"
     words = [first.text.upper()]
     if words[0] == "WITH":
         main = _main_keyword(tokens)
@@ -459,8 +459,8 @@ def _reject_sqlite_error(
         what = ", ".join(dict.fromkeys(refused))
         raise Reject(
             FlagCode.BAD_SQL,
-            f"{name}: the query does more than read the tables (it needs permission to "
-            f"{what}); the answer must be one read-only SELECT query",
+            f"{name}: the query does more than read the tables (SQLite's read-only check "
+            f"refused: {what}); the answer must be one read-only SELECT query",
         )
     if _MULTIPLE in message:
         raise Reject(

@@ -7,6 +7,7 @@ replaced and the next test still runs and scores.
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -15,6 +16,7 @@ from tests.contract import assert_valid_report
 
 MISBEHAVE = "the test a misbehaving submission targets"
 AFTER = "runs after the misbehaviour"
+FLAGGER = "a test can raise a flag whatever its outcome"
 
 # case -> (outcome of the targeted test, words in its message, flag raised)
 CASES = {
@@ -35,9 +37,11 @@ def check_isolated(report, case: str) -> None:
     assert_valid_report(report.to_dict())
     assert report.status == "graded"
     results = outcomes(report)
-    others = {name: outcome for name, outcome in results.items() if name != MISBEHAVE}
+    others = {
+        name: outcome for name, outcome in results.items() if name not in (MISBEHAVE, FLAGGER)
+    }
     assert set(others.values()) == {"passed"}, others
-    assert report.score == report.max_score - 1
+    assert report.score <= report.max_score - 1
     expected_outcome, words, flag = CASES[case]
     target = next(t for t in report.tests if t.name == MISBEHAVE)
     assert target.outcome == expected_outcome, target
@@ -88,18 +92,32 @@ def test_module_failing_at_import_fails_every_test(any_sandbox, mini_exercise):
     assert "import-error" in flag_codes(report)
 
 
+def _orphaned_workers() -> list[str]:
+    """Worker processes whose grading is over: their scratch folder is already removed."""
+    orphans = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                argv = handle.read().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if "grader.harness.worker" in argv and "--submission" in argv:
+            workdir = argv[argv.index("--submission") + 1]
+            if not os.path.exists(workdir):
+                orphans.append(entry)
+    return orphans
+
+
 def test_local_sandbox_leaves_no_candidate_process(local_sandbox, mini_exercise):
     grade_file(BEHAVIOURS / "escaped_child.py", mini_exercise, local_sandbox)
-    leftovers = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                    if b"grader.harness.worker" in handle.read():
-                        leftovers.append(entry)
-            except OSError:
-                continue
-    assert leftovers == []
+    # another grading running at the same time may be a moment away from killing its worker;
+    # an escaped process sleeps for minutes, so it is still there after this
+    deadline = time.monotonic() + 5
+    while _orphaned_workers() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _orphaned_workers() == []
 
 
 def test_local_reports_say_unconfined(local_sandbox, mini_exercise):
@@ -108,3 +126,11 @@ def test_local_reports_say_unconfined(local_sandbox, mini_exercise):
     assert data["environment"]["sandbox"] == "local"
     assert data["environment"]["confined"] is False
     assert "unconfined" in flag_codes(report)
+
+
+def test_hidden_tests_can_raise_flags(local_sandbox, mini_exercise):
+    honest = grade_file(BEHAVIOURS / "correct.py", mini_exercise, local_sandbox)
+    assert "tampering" not in flag_codes(honest)
+    forged = grade_file(BEHAVIOURS / "forged_report.py", mini_exercise, local_sandbox)
+    flag = next(f for f in forged.flags if f.code == "tampering")
+    assert flag.message == "misbehave() did not say fine"
