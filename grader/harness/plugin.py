@@ -70,6 +70,8 @@ def candidate_error_message(error: CandidateError, reveal: bool) -> str:
             f"your code raised RecursionError{where}: it recursed deeper than Python's "
             "default limit of 1000 calls; an iterative version avoids this"
         )
+    if kind == "Unencodable":
+        return f"your code returned a value that cannot be sent back for checking: {error.message}"
     if kind == "AttributeError" and error.message.startswith("your module does not define"):
         return error.message
     if reveal or kind in SELF_DESCRIBING:

@@ -134,6 +134,8 @@ class Worker:
     def _probe_module(self, name: str, source: str) -> types.ModuleType:
         if name not in self.probes:
             module = types.ModuleType(f"grader_probe_{name}")
+            # probes find entry points the way tests do (LeetCode's Solution included)
+            module.resolve_entry = self.entry_attribute
             exec(compile(source, f"<probe {name}>", "exec"), module.__dict__)  # noqa: S102 - pack code
             self.probes[name] = module
         return self.probes[name]
