@@ -16,7 +16,7 @@ import grader
 from grader.errors import GraderError
 from grader.flags import FlagCode
 from grader.models import Environment, Exercise, Flag, Report
-from grader.sandbox.base import GradingJob, Sandbox, phase
+from grader.sandbox.base import GradingJob, HarnessOutput, Sandbox, phase
 from grader.scoring import GRADER_FAULT_MESSAGE, graded_report, make_report
 from grader.submission import SubmissionRejected, safe_text, stage_submission
 from grader.submission.imports import ImportFinding, find_forbidden_imports
@@ -79,38 +79,23 @@ def grade(submission: Path, exercise: Exercise, sandbox: Sandbox) -> Report:
             raise
         except Exception:
             log.exception("grading %s against %s failed", submission, exercise.id)
-            return make_report(
-                exercise,
-                staged.info,
-                environment,
-                status="error",
-                flags=(Flag(FlagCode.CRASHED, GRADER_FAULT_MESSAGE),),
-                duration_s=elapsed(),
-            )
+            output = HarnessOutput(None, failure="the sandbox raised")
+
+    def grader_failed(flag: Flag) -> Report:
+        return make_report(
+            exercise, staged.info, environment, status="error", flags=(flag,), duration_s=elapsed()
+        )
+
     if output.diagnostics.strip():
         log.debug("harness stderr:\n%s", output.diagnostics)
     if output.timed_out:
-        return make_report(
-            exercise,
-            staged.info,
-            environment,
-            status="error",
-            flags=(
-                Flag(
-                    FlagCode.TIMEOUT,
-                    "the grading as a whole exceeded its wall-clock limit and was stopped",
-                ),
-            ),
-            duration_s=elapsed(),
+        return grader_failed(
+            Flag(
+                FlagCode.TIMEOUT,
+                "the grading as a whole exceeded its wall-clock limit and was stopped",
+            )
         )
     if output.results is None:
         log.error("grading %s: %s\n%s", submission, output.failure, output.diagnostics)
-        return make_report(
-            exercise,
-            staged.info,
-            environment,
-            status="error",
-            flags=(Flag(FlagCode.CRASHED, GRADER_FAULT_MESSAGE),),
-            duration_s=elapsed(),
-        )
+        return grader_failed(Flag(FlagCode.CRASHED, GRADER_FAULT_MESSAGE))
     return graded_report(exercise, staged.info, environment, output.results, notes, elapsed())
