@@ -37,7 +37,7 @@ SCHEMA_FILE = "schema.sql"
 # other character outside a comment or a quote is part of some statement.
 _TOKEN = re.compile(
     r"""
-    (?P<space>[ \t\n\v\f\r]+)
+    (?P<space>[ \t\n\f\r]+)
   | (?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z))
   | (?P<quoted>
         '[^']*(?:''[^']*)*(?:'|\Z)

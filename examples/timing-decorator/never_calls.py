@@ -1,0 +1,18 @@
+"""Bug: the function is referenced but never called; the wrapper returns the function."""
+
+import functools
+import logging
+import time
+
+logger = logging.getLogger("timing")
+
+
+def timed(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        result = func
+        logger.info("%s took %.4f s", func.__name__, time.perf_counter() - start)
+        return result
+
+    return wrapper

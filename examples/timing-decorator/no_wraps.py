@@ -1,0 +1,16 @@
+"""Bug: no functools.wraps, so the wrapper is called "wrapper" and has no docstring."""
+
+import logging
+import time
+
+logger = logging.getLogger("timing")
+
+
+def timed(func):
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        result = func(*args, **kwargs)
+        logger.info("%s took %.4f s", func.__name__, time.perf_counter() - start)
+        return result
+
+    return wrapper
