@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import grader
+from grader.catalog import exercise_points
 from grader.errors import GraderError
 from grader.flags import FlagCode
 from grader.models import Environment, Exercise, Flag, Report
@@ -64,6 +65,7 @@ def grade(submission: Path, exercise: Exercise, sandbox: Sandbox) -> Report:
                 status="rejected",
                 flags=(*rejection.notes, rejection.flag),
                 duration_s=elapsed(),
+                max_score=exercise_points(exercise) or 0.0,
             )
         findings = find_forbidden_imports(staged.directory, exercise.forbidden_imports)
         notes = staged.notes + forbidden_import_flags(findings)

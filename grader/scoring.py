@@ -73,12 +73,11 @@ def make_report(
     tests: tuple[TestResult, ...] = (),
     flags: tuple[Flag, ...] = (),
     duration_s: float,
+    max_score: float | None = None,
 ) -> Report:
-    if status == "graded":
-        score = sum(t.points for t in tests)
-        max_score = sum(t.max_points for t in tests)
-    else:
-        score = 0.0
+    """`max_score` is for reports without tests (rejected): the exercise's points."""
+    score = sum(t.points for t in tests) if status == "graded" else 0.0
+    if tests or max_score is None:
         max_score = sum(t.max_points for t in tests)
     return Report(
         exercise_id=exercise.id,

@@ -50,6 +50,7 @@ def test_rejected_submission_is_a_report_and_counts_as_zero(run_cli, tmp_path):
     assert_valid_report(report)
     assert report["status"] == "rejected"
     assert [f["code"] for f in report["flags"]] == ["syntax-error"]
+    assert report["score"] == 0 and report["max_score"] == 9 and report["percent"] == 0
     result, _ = grade_json(run_cli, str(broken), *MINI, "--sandbox", "local", "--min-score", "0.1")
     assert result.exit_code == 1
 
