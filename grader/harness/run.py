@@ -70,6 +70,9 @@ def harness_flags(
             f"your code printed {output_bytes} bytes; only the first {output_limit} were kept",
         )
     blocked = count(lambda r: r.error_kind == FORBIDDEN_IMPORT_ERROR)
+    failed_import = client.import_error.error if client.import_error else None
+    if failed_import is not None and failed_import.type_name == FORBIDDEN_IMPORT_ERROR:
+        blocked = max(blocked, 1)
     if blocked:
         add(
             "forbidden-import",

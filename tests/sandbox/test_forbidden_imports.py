@@ -57,3 +57,9 @@ def test_static_scan(tmp_path, source, found):
     (tmp_path / "solution.py").write_text(source + "\n")
     findings = find_forbidden_imports(tmp_path, ("statistics",))
     assert bool(findings) is found
+
+
+def test_hidden_import_at_module_level_is_flagged(local_sandbox, exercise):
+    report = grade_file(SUBMISSIONS / "obfuscated_at_import.py", exercise, local_sandbox)
+    assert {"forbidden-import", "import-error"} <= flag_codes(report)
+    assert report.score < report.max_score
