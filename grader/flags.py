@@ -22,6 +22,13 @@ class FlagCode(StrEnum):
     BAD_NOTEBOOK = "bad-notebook"
     BAD_SQL = "bad-sql"
     CRASHED = "crashed"
+    # raised by hidden tests for mistakes an interviewer names
+    TOO_SLOW = "too-slow"
+    SCORE_MISMATCH = "score-mismatch"
+    USES_FIT = "uses-fit"
+    NO_GRADIENT_UPDATE = "no-gradient-update"
+    LOSS_NOT_MEAN = "loss-not-mean"
+    TRAINING_FLAG_MISSING = "training-flag-missing"
     # informational: the submission was changed or trimmed before grading
     NOTEBOOK_MAGIC = "notebook-magic"
     IGNORED_FILES = "ignored-files"

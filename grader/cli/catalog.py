@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from grader.catalog import exercise_points
 from grader.cli.options import open_pack, pack_option
 from grader.errors import UsageError
 from grader.models import Exercise
@@ -51,6 +50,8 @@ def _entry(exercise: Exercise) -> str:
 
 
 def _points(exercise: Exercise) -> str:
+    from grader.catalog import exercise_points
+
     points = exercise_points(exercise)
     # unknown when the hidden tests build their cases at run time
     return "?" if points is None else f"{points:g}"

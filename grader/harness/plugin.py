@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
+from grader.harness import testing
 from grader.harness.client import (
+    FORBIDDEN_IMPORT_ERROR,
     CandidateError,
     ImportFailed,
     ProtocolViolation,
@@ -34,7 +36,6 @@ PYTEST_OUTCOME_TYPES = {
     "Failed": "pytest.fail()",
     "XFailed": "pytest.xfail()",
 }
-FORBIDDEN_IMPORT_ERROR = "ForbiddenImportError"
 SELF_DESCRIBING = {
     FORBIDDEN_IMPORT_ERROR,
     "RecursionError",
@@ -134,6 +135,7 @@ class GraderPlugin:
 
     # -- configuration -------------------------------------------------------------
     def pytest_configure(self, config: pytest.Config) -> None:
+        testing.connect_flags(self.add_flag)
         config.addinivalue_line("markers", "points(n): points the test is worth (default 1)")
         config.addinivalue_line("markers", "reveal: the test may show its inputs in messages")
         config.addinivalue_line("markers", "time_limit(seconds): per-test time limit")
@@ -154,16 +156,15 @@ class GraderPlugin:
             self._reference = module
         return self._reference
 
+    def add_flag(self, code: str, message: str) -> None:
+        entry = {"code": str(code)[:40], "message": str(message)[:MESSAGE_LIMIT]}
+        if entry not in self.test_flags:
+            self.test_flags.append(entry)
+
     @pytest.fixture(scope="session")
     def report_flag(self) -> Any:
         """`report_flag(code, message)`: attach a flag to the report, whatever the outcome."""
-
-        def add(code: str, message: str) -> None:
-            entry = {"code": str(code)[:40], "message": str(message)[:MESSAGE_LIMIT]}
-            if entry not in self.test_flags:
-                self.test_flags.append(entry)
-
-        return add
+        return self.add_flag
 
     @pytest.fixture(scope="session")
     def forbidden_imports_found(self) -> list[str]:
@@ -209,6 +210,7 @@ class GraderPlugin:
                 f"not run: the exercise's total time limit of {self.total_limit_s:g} s was used up"
             )
         self.client.ensure_worker()
+        self.client.test_epoch += 1
         limit = self._limit(item)
         self.client.time_limit_s = limit
         self.client.deadline = min(time.monotonic() + limit, self.total_deadline)

@@ -16,12 +16,12 @@ import socket
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pytest
+from grader.harness.client import FORBIDDEN_IMPORT_ERROR, WorkerClient
 
-from grader.harness.client import WorkerClient
-from grader.harness.plugin import FORBIDDEN_IMPORT_ERROR, GraderPlugin, TestRecord
+if TYPE_CHECKING:
+    from grader.harness.plugin import TestRecord
 
 ERRNO_DISK = {28, 27, 122}  # ENOSPC, EFBIG, EDQUOT
 ERRNO_PROCESSES = {11}  # EAGAIN from fork/clone at the pids limit
@@ -99,6 +99,11 @@ def run(config: dict[str, Any], started_at: float) -> dict[str, Any]:
         memory_mb=int(config["memory_mb"]),
     )
     client.start(connect_timeout_s=float(config.get("connect_timeout_s", 60.0)))
+    # pytest is imported only now: the worker can connect and start meanwhile
+    import pytest
+
+    from grader.harness.plugin import GraderPlugin
+
     tests = Path(config["tests"])
     if config.get("shared"):
         # pack code several hidden suites share (e.g. a data generator); trusted
@@ -164,7 +169,7 @@ def run(config: dict[str, Any], started_at: float) -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> None:
     started_at = time.time()
     parser = argparse.ArgumentParser(prog="grader-harness")
     parser.add_argument("--config", required=True)
@@ -182,8 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     with os.fdopen(results_fd, "w") as out:
         json.dump(results, out)
         out.write("\n")
-    return 0
+    sys.stderr.flush()
+    # the results are out: skip interpreter teardown (pytest and library finalizers)
+    os._exit(0)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

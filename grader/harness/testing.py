@@ -96,10 +96,28 @@ def check_speed(
     limit = speed_limit(reference_s, factor=factor, floor_s=floor_s)
     if candidate_s <= limit:
         return
-    raise AssertionError(
+    message = (
         f"{_slower(candidate_s, reference_s)} than expected on {size} "
         f"(took {candidate_s:.2f} s); expected {expected}"
     )
+    raise_flag(TOO_SLOW, message)
+    raise AssertionError(message)
+
+
+TOO_SLOW = "too-slow"
+_flag_sink: Callable[[str, str], None] | None = None
+
+
+def connect_flags(sink: Callable[[str, str], None] | None) -> None:
+    """Where `raise_flag` sends flags: the harness plugin connects its `report_flag`."""
+    global _flag_sink
+    _flag_sink = sink
+
+
+def raise_flag(code: str, message: str) -> None:
+    """Attach a flag to the report from a helper that has no `report_flag` fixture at hand."""
+    if _flag_sink is not None:
+        _flag_sink(code, message)
 
 
 def raised_type_name(exc: BaseException) -> str:

@@ -108,7 +108,7 @@ class Worker:
         if name == self.args.entry_point and method:
             solution_class = getattr(module, "Solution", None)
             if isinstance(solution_class, type) and hasattr(solution_class, method):
-                return getattr(solution_class(), method)
+                return _fresh_instance_call(solution_class, method)
         raise AttributeError(f"your module does not define {name!r}")
 
     # -- requests ------------------------------------------------------------------
@@ -139,6 +139,16 @@ class Worker:
             exec(compile(source, f"<probe {name}>", "exec"), module.__dict__)  # noqa: S102 - pack code
             self.probes[name] = module
         return self.probes[name]
+
+
+def _fresh_instance_call(solution_class: type, method: str) -> Any:
+    """Each call on a new `Solution()`, as LeetCode runs each case: no state leaks between them."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(solution_class(), method)(*args, **kwargs)
+
+    call.__name__ = method
+    return call
 
 
 def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any]:

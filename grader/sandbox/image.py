@@ -79,7 +79,16 @@ def image_tag(digest: str | None = None) -> str:
 
 def find_image(client: Any) -> str | None:
     """The tag of an image built from the current inputs, if one exists."""
+    import docker.errors
+
     digest = inputs_hash()
+    tag = image_tag(digest)
+    try:
+        # the usual case, and ten times cheaper than a filtered listing
+        if (client.images.get(tag).labels or {}).get(INPUTS_LABEL) == digest:
+            return tag
+    except docker.errors.ImageNotFound:
+        pass
     images = client.images.list(filters={"label": f"{INPUTS_LABEL}={digest}"})
     if not images:
         return None

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from grader.flags import FlagCode
 from grader.models import Exercise
+from grader.submission.policy import ParseBudget
 from grader.submission.rejection import Reject
 from grader.submission.safe_names import safe_text
+from grader.submission.scan import Bindings, scan_bindings
 
 _LISTED = 5
 # Importing any of these names gets the grader's module, not the candidate's file.
@@ -85,8 +87,12 @@ def _decode(src: PySource) -> str:
     return text
 
 
-def parse(src: PySource) -> ast.Module:
+def parse(src: PySource, budget: ParseBudget | None = None) -> ast.Module | Bindings:
+    """The module's syntax tree, or only its top-level bindings when it is too large to parse
+    on the host (`budget`); a syntax error in a parsed module is a rejection."""
     text = _decode(src)
+    if not (budget or ParseBudget()).allows(text):
+        return scan_bindings(text)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escapes and `is 1` warn while parsing
         try:
@@ -122,7 +128,14 @@ def _defines(body: list[ast.stmt], name: str) -> bool:
     return False
 
 
-def defines_entry(module: ast.Module, entry_point: str | None, method: str | None) -> bool:
+def defines_entry(
+    module: ast.Module | Bindings, entry_point: str | None, method: str | None
+) -> bool:
+    if isinstance(module, Bindings):
+        return bool(
+            (entry_point and entry_point in module.names)
+            or (method and "Solution" in module.names and method in module.solution)
+        )
     if entry_point and _defines(module.body, entry_point):
         return True
     if method:
@@ -185,6 +198,7 @@ def choose_entry(
     exercise: Exercise,
     notebooks: Sequence[PySource] = (),
     unreadable: Sequence[tuple[str, Reject]] = (),
+    budget: ParseBudget | None = None,
 ) -> PySource:
     """The one top-level file that defines the entry point, or a rejection saying why not.
 
@@ -198,17 +212,28 @@ def choose_entry(
         sorted(notebooks, key=lambda s: _rank(s, preferred)),
     ]
     looked_at = [s.where for group in groups for s in group] + [w for w, _ in unreadable]
+    budget = budget or ParseBudget()
+    entry, method = exercise.entry_point, exercise.leetcode_method
     broken: list[Reject] = []
-    parsed: list[list[tuple[PySource, ast.Module]]] = []
+    # Only whether each file defines the entry point is kept: a syntax tree is far larger
+    # than its source, and a folder may hold many files.
+    parsed: list[list[tuple[PySource, bool]]] = []
     for group in groups:
         parsed.append([])
         for src in group:
             try:
-                parsed[-1].append((src, parse(src)))
+                module = parse(src, budget)
             except Reject as exc:
                 broken.append(exc)
+                continue
+            defines = defines_entry(module, entry, method)
+            parsed[-1].append((src, defines))
+            if isinstance(module, Bindings) and not defines:
+                # Not parsed, so a syntax error may hide the definition: say so if nothing else
+                # defines the entry point.
+                broken.append(_syntax(src, None, "too large to parse on the grader"))
+            del module
     broken += [exc for _, exc in unreadable]
-    entry, method = exercise.entry_point, exercise.leetcode_method
     if not entry and not method:
         # Nothing to look for: the best-named parseable file is the module.
         flat = [src for group in parsed for src, _ in group]
@@ -221,7 +246,7 @@ def choose_entry(
             f"cannot tell which file to grade among {_names(looked_at)}; name it solution.py",
         )
     for group in parsed:
-        definers = [src for src, module in group if defines_entry(module, entry, method)]
+        definers = [src for src, defines in group if defines]
         if definers:
             return _pick(definers, preferred, exercise)
     if broken:

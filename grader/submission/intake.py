@@ -24,7 +24,13 @@ from grader.submission.entry import (
 )
 from grader.submission.folder import folder_entries
 from grader.submission.notebook import notebook_code
-from grader.submission.policy import MAX_FILE_BYTES, MAX_NOTEBOOK_BYTES, MAX_SQL_BYTES, MB
+from grader.submission.policy import (
+    MAX_FILE_BYTES,
+    MAX_NOTEBOOK_BYTES,
+    MAX_SQL_BYTES,
+    MB,
+    ParseBudget,
+)
 from grader.submission.rejection import Reject, SubmissionRejected
 from grader.submission.safe_names import display_path, safe_text
 from grader.submission.sqlfile import check_sql
@@ -41,6 +47,7 @@ class _Plan:
     files: dict[Parts, bytes] = field(default_factory=dict)
     entry_module: str | None = None
     notes: list[Flag] = field(default_factory=list)
+    budget: ParseBudget = field(default_factory=ParseBudget)  # shared by every file parsed
 
 
 def _is(parts: Parts, suffix: str) -> bool:
@@ -90,16 +97,18 @@ def _stage_py(path: Path, exercise: Exercise, plan: _Plan) -> None:
             FlagCode.UNSAFE_ARCHIVE,
             f"{safe_text(path.name)} is larger than {MAX_FILE_BYTES // MB} MB",
         )
-    choose_entry([PySource(path.name, path.name, data)], exercise)
+    choose_entry([PySource(path.name, path.name, data)], exercise, budget=plan.budget)
     plan.files[("solution.py",)] = data
     plan.entry_module = "solution"
 
 
 def _stage_ipynb(path: Path, exercise: Exercise, plan: _Plan) -> None:
-    code = notebook_code(read_prefix(path, MAX_NOTEBOOK_BYTES), path.name)
+    code = notebook_code(read_prefix(path, MAX_NOTEBOOK_BYTES), path.name, plan.budget)
     if code.note:
         plan.notes.append(code.note)
-    choose_entry([], exercise, [PySource(path.name, path.name, code.text, code.locate)])
+    choose_entry(
+        [], exercise, [PySource(path.name, path.name, code.text, code.locate)], budget=plan.budget
+    )
     plan.files[("solution.py",)] = code.text.encode("utf-8")
     plan.entry_module = "solution"
 
@@ -152,7 +161,7 @@ def _tree_python(tree: Tree, exercise: Exercise, plan: _Plan) -> None:
         if len(p) > 1:
             continue
         try:
-            code = notebook_code(tree.files[p], display_path(p))
+            code = notebook_code(tree.files[p], display_path(p), plan.budget)
         except Reject as exc:
             unreadable.append((display_path(p), exc))
             continue
@@ -164,7 +173,7 @@ def _tree_python(tree: Tree, exercise: Exercise, plan: _Plan) -> None:
             raise _missing(f"{_SUBMIT_PY}; found SQL instead")
         raise _nothing_to_grade(tree, exercise, ".py")
     try:
-        chosen = choose_entry(sources, exercise, notebooks, unreadable)
+        chosen = choose_entry(sources, exercise, notebooks, unreadable, plan.budget)
     except Reject:
         _note_ignored(plan, tree.ignored + [tree.original(p) for p in notebook_paths if len(p) > 1])
         plan.notes += magic_notes.values()  # the notebooks were read: say what was changed

@@ -12,9 +12,14 @@ import re
 import warnings
 from dataclasses import dataclass
 
+from grader.submission.policy import ParseBudget
+
 _NEWLINES = re.compile(r"\r\n|\r|\n")  # the line ends Python knows; not \f, \v or U+2028
 _HELP = re.compile(r"^(?:\?.*|[A-Za-z_][\w.]*\?{1,2})$")
 _MAGIC_ASSIGN = re.compile(r"^[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*([!%])")
+# Runs of characters that cannot change the scanner's state, outside and inside quotes.
+_PLAIN = re.compile(r"[^'\"#()\[\]{}\\]+")
+_QUOTED_PLAIN = {"'": re.compile(r"[^'\\]+"), '"': re.compile(r'[^"\\]+')}
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,11 @@ def split_lines(source: str) -> list[str]:
     return lines
 
 
-def parses(source: str) -> bool:
+def parses(source: str, budget: ParseBudget | None = None) -> bool:
+    """Whether `source` is valid Python; a source past the parse budget counts as not, so that
+    its lines are looked at one by one (valid Python holds no magic to find there)."""
+    if not (budget or ParseBudget()).allows(source):
+        return False
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escapes and `is 1` warn while parsing
         try:
@@ -69,6 +78,10 @@ class _Scanner:
         i, n = 0, len(line)
         comment = False
         while i < n:
+            plain = (_PLAIN if self.quote is None else _QUOTED_PLAIN[self.quote[0]]).match(line, i)
+            if plain:
+                i = plain.end()
+                continue
             ch = line[i]
             if self.quote is not None:
                 if ch == "\\":
@@ -106,10 +119,12 @@ def _replacement(line: str, kind: str) -> str:
     return f"{indent}pass  # grader: neutralised {kind}"
 
 
-def neutralise_cell(source: str) -> tuple[list[str], list[Neutralised]]:
+def neutralise_cell(
+    source: str, budget: ParseBudget | None = None
+) -> tuple[list[str], list[Neutralised]]:
     """The cell's lines with magics replaced, and the lines that were replaced."""
     lines = split_lines(source)
-    if parses(source):
+    if parses(source, budget):
         return lines, []  # valid Python holds no magic; leave it byte for byte
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].lstrip().startswith("%%"):

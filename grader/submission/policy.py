@@ -17,6 +17,11 @@ MAX_TOTAL_BYTES = 50 * MB
 MAX_NOTEBOOK_BYTES = 20 * MB
 MAX_SQL_BYTES = 100 * 1024
 CHUNK = 64 * 1024
+# Python's parser needs about a kilobyte of memory per byte of source, in the grader's own
+# process: bigger sources, and any source past the per-submission total, are scanned instead
+# (see scan.py). Real solutions and notebook cells are far below both.
+MAX_PARSE_BYTES = 128 * 1024
+MAX_PARSE_TOTAL_BYTES = 1024 * 1024
 
 # Copied into the sandbox. Kept tight: code, SQL and the small text/data files a solution may
 # read next to itself. Notebooks are only converted when they are the main submission.
@@ -162,6 +167,22 @@ class SizeBudget:
                 )
         self.used += len(buf)
         return bytes(buf)
+
+
+class ParseBudget:
+    """How much Python source one intake may still hand to the parser."""
+
+    def __init__(self, per_source: int = MAX_PARSE_BYTES, total: int = MAX_PARSE_TOTAL_BYTES):
+        self.per_source = per_source
+        self.left = total
+
+    def allows(self, source: str) -> bool:
+        """Whether to parse `source`; a yes is charged to the budget."""
+        size = len(source)
+        if size > self.per_source or size > self.left:
+            return False
+        self.left -= size
+        return True
 
 
 def too_many_entries(count: int) -> Reject:

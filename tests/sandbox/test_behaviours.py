@@ -106,7 +106,7 @@ def _orphaned_workers() -> list[str]:
         if "grader.harness.worker" in argv and "--submission" in argv:
             workdir = argv[argv.index("--submission") + 1]
             if not os.path.exists(workdir):
-                orphans.append(entry)
+                orphans.append(f"{entry}: {' '.join(argv)[:300]}")
     return orphans
 
 
@@ -114,7 +114,7 @@ def test_local_sandbox_leaves_no_candidate_process(local_sandbox, mini_exercise)
     grade_file(BEHAVIOURS / "escaped_child.py", mini_exercise, local_sandbox)
     # another grading running at the same time may be a moment away from killing its worker;
     # an escaped process sleeps for minutes, so it is still there after this
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 15
     while _orphaned_workers() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _orphaned_workers() == []

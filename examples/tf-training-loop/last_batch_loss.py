@@ -1,0 +1,17 @@
+"""Reports the loss of each epoch's last batch instead of the epoch's mean."""
+
+import tensorflow as tf
+
+
+def train(model, dataset, epochs, learning_rate=0.01):
+    optimizer = tf.keras.optimizers.SGD(learning_rate=learning_rate)
+    loss_fn = tf.keras.losses.MeanSquaredError()
+    history = []
+    for _ in range(epochs):
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x, training=True))
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
+        history.append(float(loss))
+    return history

@@ -1,0 +1,19 @@
+"""Calls the model without training=True: dropout stays off while training."""
+
+import tensorflow as tf
+
+
+def train(model, dataset, epochs, learning_rate=0.01):
+    optimizer = tf.keras.optimizers.SGD(learning_rate=learning_rate)
+    loss_fn = tf.keras.losses.MeanSquaredError()
+    history = []
+    for _ in range(epochs):
+        losses = []
+        for x, y in dataset:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x))
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
+            losses.append(float(loss))
+        history.append(sum(losses) / len(losses))
+    return history
