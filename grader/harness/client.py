@@ -280,8 +280,11 @@ class WorkerClient:
             oom = died.get("oom") is True
             if oom:
                 self.events.oom_kills += 1
-            if died.get("protocol"):
-                self.events.protocol_violations.append("the worker sent an oversized frame")
+            reason = died.get("protocol")
+            if reason:
+                self.events.protocol_violations.append(
+                    reason if isinstance(reason, str) else "the worker answered out of protocol"
+                )
             raise WorkerCrashed(_death(died, self), oom=oom)
         self._violation("the worker sent an unknown reply")
         raise ProtocolViolation("the worker answered out of protocol")

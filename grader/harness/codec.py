@@ -26,6 +26,13 @@ MAX_FRAME_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 100
 MAX_BIGINT_DIGITS = 5000
 MAX_ARRAY_DIMS = 32
+# List elements and map entries in one frame. Each costs the decoder up to ~64 bytes while a
+# byte of msgpack can encode one, so without a count a 40 MB frame could cost gigabytes.
+MAX_ITEMS = 4_000_000
+# Keys of one map or members of one set whose hashes an encoder can choose (numbers, tuples;
+# str and bytes hashes are salted per process): past this many, they must mostly differ, or
+# building the dict takes quadratic time outside any test's deadline.
+HASH_SPREAD_MIN_KEYS = 256
 ALLOWED_DTYPE_KINDS = frozenset("biufcU")
 
 EXT_TUPLE = 1
@@ -214,10 +221,12 @@ class Decoder:
         self._resolve_handle = resolve_handle
         self._build_tree = build_tree
         self._max_bytes = max_bytes
+        self._items_left = MAX_ITEMS
 
     def decode(self, data: bytes) -> Any:
         if len(data) > self._max_bytes:
             raise CodecError("frame too large")
+        self._items_left = MAX_ITEMS
         try:
             return self._unpack(data, 0)
         except CodecError:
@@ -237,12 +246,28 @@ class Decoder:
             strict_map_key=False,
             use_list=True,
             ext_hook=lambda tag, payload: self._ext(tag, payload, depth + 1),
+            list_hook=self._list,
+            object_pairs_hook=self._map,
             max_str_len=size,
             max_bin_len=size,
-            max_array_len=size,
-            max_map_len=size // 2,
+            max_array_len=min(size, MAX_ITEMS),
+            max_map_len=min(size // 2, MAX_ITEMS),
             max_ext_len=size,
         )
+
+    def _spend(self, count: int) -> None:
+        self._items_left -= count + 1
+        if self._items_left < 0:
+            raise CodecError(f"value holds more than {MAX_ITEMS} items")
+
+    def _list(self, items: list[Any]) -> list[Any]:
+        self._spend(len(items))
+        return items
+
+    def _map(self, pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
+        self._spend(len(pairs))
+        _check_hash_spread([key for key, _ in pairs])
+        return dict(pairs)
 
     def _items(self, payload: bytes, depth: int) -> list[Any]:
         items = self._unpack(payload, depth)
@@ -256,6 +281,7 @@ class Decoder:
         if tag in (EXT_SET, EXT_FROZENSET):
             items = self._items(payload, depth)
             try:
+                _check_hash_spread(items)
                 return set(items) if tag == EXT_SET else frozenset(items)
             except TypeError as exc:
                 raise CodecError("unhashable set member") from exc
@@ -368,6 +394,15 @@ class Decoder:
         if expected != len(raw):
             raise CodecError("array data length does not match its shape and dtype")
         return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+
+
+def _check_hash_spread(keys: list[Any]) -> None:
+    """Refuse keys chosen to share hashes (a hash flood): see HASH_SPREAD_MIN_KEYS."""
+    if len(keys) < HASH_SPREAD_MIN_KEYS:
+        return
+    chosen = [key for key in keys if type(key) not in (str, bytes)]
+    if len(chosen) >= HASH_SPREAD_MIN_KEYS and len(set(map(hash, chosen))) < len(chosen) // 2:
+        raise CodecError("keys chosen to collide in a hash table")
 
 
 def _label(label: Any) -> Any:

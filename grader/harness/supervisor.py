@@ -30,10 +30,17 @@ import sys
 import time
 from typing import Any
 
-from grader.harness.codec import Decoder, Encoder
+import msgpack
+
+from grader.harness.codec import Encoder
 
 _LENGTH = struct.Struct(">I")
 RELAY_FRAME_LIMIT = 256 * 1024 * 1024
+# {"op": "shutdown"} and its kin are a few bytes; anything longer is relayed without being
+# decoded here, so no argument's numpy array makes this process import numpy (from a folder
+# the candidate can write, with pids the candidate may have used up).
+CONTROL_FRAME_LIMIT = 64
+CONTROL_OPS = frozenset({"spawn", "kill", "status", "shutdown"})
 PR_SET_CHILD_SUBREAPER = 36
 OOM_COUNTERS = (
     "/sys/fs/cgroup/memory.events",  # cgroup v2, the container's own
@@ -88,7 +95,6 @@ class Supervisor:
         self.output_bytes = 0
         self.output_head = bytearray()
         self.encoder = Encoder()
-        self.decoder = Decoder()
         self.oom_before = 0
         self.is_init = os.getpid() == 1
         if not self.is_init:
@@ -128,6 +134,7 @@ class Supervisor:
         args = self.args
         command = [
             sys.executable,
+            "-P",  # the working folder is the submission's: it must not shadow our modules
             "-m",
             "grader.harness.worker",
             "--read-fd",
@@ -260,6 +267,9 @@ class Supervisor:
         if self.to_worker is None:
             self.send_value({"died": {"exitcode": None, "signal": None, "oom": False}})
             return
+        if self.unsolicited_bytes():
+            self.protocol_violation("the worker wrote a reply nobody asked for")
+            return
         try:
             os.write(self.to_worker, _LENGTH.pack(len(payload)))
             view = memoryview(payload)
@@ -269,6 +279,23 @@ class Supervisor:
         except OSError:
             pass  # a dead worker is noticed below
         self.await_worker_reply()
+
+    def unsolicited_bytes(self) -> bool:
+        """Whether the worker wrote anything since its last reply: it answers only when asked."""
+        if self.frames.data:
+            return True
+        assert self.from_worker is not None
+        try:
+            chunk = os.read(self.from_worker, 1 << 20)
+        except (BlockingIOError, OSError):
+            return False
+        self.frames.feed(chunk)
+        return bool(chunk)
+
+    def protocol_violation(self, reason: str) -> None:
+        self.kill_all()
+        died = {"exitcode": None, "signal": None, "oom": False, "protocol": reason}
+        self.send_value({"died": died})
 
     def await_worker_reply(self) -> None:
         selector = selectors.DefaultSelector()
@@ -299,17 +326,10 @@ class Supervisor:
                             self.frames.feed(chunk)
                             replies = self.frames.frames()
                         except ValueError:
-                            self.kill_all()
-                            self.send_value(
-                                {
-                                    "died": {
-                                        "exitcode": None,
-                                        "signal": None,
-                                        "oom": False,
-                                        "protocol": True,
-                                    }
-                                }
-                            )
+                            self.protocol_violation("the worker sent an oversized frame")
+                            return
+                        if len(replies) > 1 or (replies and self.frames.data):
+                            self.protocol_violation("the worker answered one request twice")
                             return
                         if replies:
                             self.send(replies[0])
@@ -337,11 +357,7 @@ class Supervisor:
             frame = read_frame(stream)
             if frame is None:
                 break
-            try:
-                request = self.decoder.decode(frame)
-            except ValueError:
-                request = None
-            op = request.get("op") if isinstance(request, dict) else None
+            op = control_op(frame)
             if op == "spawn":
                 self.spawn()
                 self.await_worker_reply()
@@ -365,6 +381,18 @@ class Supervisor:
             else:
                 self.relay(frame)
         self.kill_all()
+
+
+def control_op(frame: bytes) -> str | None:
+    """The supervisor's own operation a frame asks for, or None for a frame to relay."""
+    if len(frame) > CONTROL_FRAME_LIMIT:
+        return None
+    try:
+        request = msgpack.unpackb(frame, raw=False, ext_hook=lambda _tag, _data: None)
+    except Exception:  # noqa: BLE001 - whatever does not parse is not ours to handle
+        return None
+    op = request.get("op") if isinstance(request, dict) else None
+    return op if op in CONTROL_OPS else None
 
 
 def descendants(root: int) -> list[int]:

@@ -215,9 +215,11 @@ def serve(args: argparse.Namespace) -> None:
             if name.split(".")[0] in forbidden:
                 del sys.modules[name]
         sys.meta_path.insert(0, ForbiddenImportBlocker(forbidden))
-    if _shadows(args.submission, "numpy"):
-        # the codec imports numpy lazily: load the real one before the submission's can shadow it
-        import numpy  # noqa: F401
+    for module in ("numpy", "pandas"):
+        if _shadows(args.submission, module):
+            # the codec imports these lazily: load the real ones before the submission's can
+            # shadow them
+            importlib.import_module(module)
     os.chdir(args.submission)
     sys.path.insert(0, args.submission)
     sys.argv = [os.path.join(args.submission, f"{args.entry_module}.py")]

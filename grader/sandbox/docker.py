@@ -244,9 +244,10 @@ class DockerSandbox:
         limits = exercise.limits
         socket_path = f"{CHANNEL_MOUNT}/channel/{SOCKET_NAME}"
         extra = {"runtime": self._runtime} if self._runtime else {}
+        config = f"{GRADING_MOUNT}/config.json"
         harness = self.client.containers.create(
             image,
-            ["python", "-m", "grader.harness.run", "--config", f"{GRADING_MOUNT}/config.json"],
+            ["python", "-P", "-m", "grader.harness.run", "--config", config],
             name=f"grader-{labels[RUN_LABEL]}-harness",
             labels=labels,
             volumes={
@@ -261,6 +262,7 @@ class DockerSandbox:
             image,
             [
                 "python",
+                "-P",  # started in /tmp, which the candidate can write
                 "-m",
                 "grader.harness.supervisor",
                 *supervisor_arguments(

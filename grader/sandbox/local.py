@@ -79,7 +79,7 @@ class LocalSandbox:
             harness_err = (root / "harness.err").open("w+b")
             start_requested = time.time()
             supervisor = subprocess.Popen(
-                [sys.executable, "-m", "grader.harness.supervisor", *supervisor_argv],
+                [sys.executable, "-P", "-m", "grader.harness.supervisor", *supervisor_argv],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -88,7 +88,7 @@ class LocalSandbox:
                 start_new_session=True,
             )
             harness = subprocess.Popen(
-                [sys.executable, "-m", "grader.harness.run", "--config", str(config_path)],
+                [sys.executable, "-P", "-m", "grader.harness.run", "--config", str(config_path)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=harness_err,

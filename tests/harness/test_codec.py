@@ -150,6 +150,38 @@ def test_deeply_nested_extension_payloads_are_refused():
         Decoder().decode(payload)
 
 
+def test_values_that_would_cost_far_more_decoded_than_sent_are_refused():
+    # 6 MB of empty lists would be about 400 MB of Python objects
+    many_lists = b"\xdd" + struct.pack(">I", 6_000_000) + b"\x90" * 6_000_000
+    with pytest.raises(CodecError):
+        Decoder().decode(many_lists)
+    nested = b"\x92" + (b"\xdd" + struct.pack(">I", 3_000_000) + b"\x90" * 3_000_000) * 2
+    with pytest.raises(CodecError, match="items"):
+        Decoder().decode(nested)
+    assert len(roundtrip([[i] for i in range(100_000)])) == 100_000
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        pytest.param([k * (2**61 - 1) for k in range(1, 2000)], id="integers"),
+        pytest.param([(k * (2**61 - 1),) for k in range(1, 2000)], id="tuples"),
+    ],
+)
+def test_keys_chosen_to_share_one_hash_are_refused(keys):
+    encoder = Encoder()
+    with pytest.raises(CodecError, match="collide"):
+        Decoder().decode(encoder.encode(dict.fromkeys(keys, 0)))
+    with pytest.raises(CodecError, match="collide"):
+        Decoder().decode(encoder.encode(set(keys)))
+
+
+def test_ordinary_number_keys_are_accepted():
+    value = {**{k: k for k in range(-5000, 5000)}, **{k / 3: 0 for k in range(3000)}}
+    assert roundtrip(value) == value
+    assert roundtrip(set(range(0, 10**9, 997))) == set(range(0, 10**9, 997))
+
+
 def test_frames_are_length_prefixed_and_capped():
     stream = io.BytesIO()
     write_frame(stream, b"abc")
