@@ -1,0 +1,3 @@
+"""Unpacked by a careless reader, this lands outside the staging folder."""
+
+HOSTILE_SLIP = True

@@ -1,0 +1,80 @@
+"""A worker that talks to the harness out of protocol, through its own pipe descriptors.
+
+The candidate's code finds them in /proc/self/cmdline and writes frames of its own: garbage,
+a lying length, an extra reply meant for a later call, the supervisor's death notice, a reply
+that explodes when decoded, a dict whose keys all collide. The harness must fail only the
+affected tests, flag `tampering` where it can tell, and never end in status `error`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.hostile.conftest import (
+    ADD,
+    AFTER,
+    COUNT,
+    NOT_PASSED,
+    PASSED,
+    SQUARES,
+    Case,
+    Expect,
+    case_params,
+    run_case,
+)
+
+CRASHED = frozenset({"crashed"})
+
+CASES = [
+    Case(
+        "garbage_frame",
+        Expect(
+            ceiling=11,
+            score=11,
+            outcomes={SQUARES: CRASHED, AFTER: PASSED},
+            flags=frozenset({"tampering"}),
+        ),
+    ),
+    Case(
+        "huge_length_prefix",
+        Expect(
+            ceiling=11,
+            score=11,
+            outcomes={SQUARES: CRASHED, AFTER: PASSED},
+            flags=frozenset({"tampering"}),
+        ),
+    ),
+    Case(
+        "extra_reply",
+        Expect(ceiling=9, outcomes={ADD: NOT_PASSED}, flags=frozenset({"tampering"})),
+    ),
+    Case(
+        "impersonates_supervisor",
+        Expect(ceiling=11, score=11, outcomes={SQUARES: CRASHED, AFTER: PASSED}),
+    ),
+    Case(
+        "amplified_reply",
+        # 40 MB of empty msgpack lists would cost the harness 2.5 GB decoded
+        Expect(ceiling=11, outcomes={SQUARES: NOT_PASSED}, flags=frozenset({"tampering"})),
+    ),
+    Case(
+        "hash_flood",
+        Expect(ceiling=11, outcomes={COUNT: NOT_PASSED}, flags=frozenset({"tampering"})),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", case_params(CASES))
+def test_out_of_protocol_worker_fails_only_its_tests(graded, case):
+    run_case(graded, case)
+
+
+def _case(name: str) -> Case:
+    return next(case for case in CASES if case.name == name)
+
+
+def test_slow_to_decode_reply_counts_against_the_time_limit(graded):
+    """55,000 integer keys sharing one hash would take the harness minutes to decode."""
+    grading = graded(_case("hash_flood"))
+    test = grading.test(COUNT)
+    assert test["duration_s"] < 3.0 + 2.0, grading.summary()
