@@ -297,3 +297,14 @@ def forbidden_scan(case: str, exercise: str, out: Path) -> Path:
         handle.write("x = 0\n" + "x\n" * 4_500_000)
         handle.write("\n\ndef load():\n    import sqlite3\n\n    return sqlite3\n")
     return root
+
+
+def sql_file(variant: str) -> Callable[[str, str, Path], Path]:
+    """One query of the case folder, handed in as the .sql file it is."""
+
+    def build(case: str, exercise: str, out: Path) -> Path:
+        path = out / "answer.sql"
+        path.write_bytes((CASES / case / f"{variant}.sql").read_bytes())
+        return path
+
+    return build

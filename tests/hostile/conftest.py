@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.hostile import builders
-from tests.hostile.invariants import Grading, assert_invariants, grade_cli
+from tests.hostile.invariants import HOSTILE_PACK, Grading, assert_invariants, grade_cli
 
 # The fixture folders are submissions, not tests: pytest must never import their conftest.py,
 # pytest.py or grader/ package.
@@ -42,6 +42,7 @@ class Case:
     expect: Expect
     build: Builder = builders.as_file
     exercise: str = "target"
+    pack: Path = HOSTILE_PACK
     variant: str = ""  # one of several submissions built from the same folder
     formats: tuple[str, ...] = ("json",)
 
@@ -83,6 +84,7 @@ def graded(docker_client, sandbox_image, tmp_path_factory) -> Callable[[Case], G
             done[case.id] = grade_cli(
                 submission,
                 case.exercise,
+                pack=case.pack,
                 workdir=out / "run",
                 docker_client=docker_client,
                 formats=case.formats,

@@ -122,6 +122,7 @@ def grade_cli(
     submission: Path,
     exercise: str,
     *,
+    pack: Path = HOSTILE_PACK,
     workdir: Path,
     docker_client: Any,
     formats: tuple[str, ...] = ("json",),
@@ -142,7 +143,7 @@ def grade_cli(
         "-e",
         exercise,
         "--pack",
-        str(HOSTILE_PACK),
+        str(pack),
         "--sandbox",
         "docker",
     ]

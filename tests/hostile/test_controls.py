@@ -46,7 +46,7 @@ def test_honest_control_earns_full_marks(graded, case):
 def test_every_case_folder_is_graded():
     """A fixture folder no test grades is an attack nobody checks."""
     modules = ["test_controls", "test_values", "test_protocol", "test_resources"]
-    modules += ["test_escape", "test_intake"]
+    modules += ["test_escape", "test_intake", "test_sql"]
     used = set()
     for name in modules:
         module = importlib.import_module(f"tests.hostile.{name}")

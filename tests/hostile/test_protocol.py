@@ -3,7 +3,9 @@
 The candidate's code finds them in /proc/self/cmdline and writes frames of its own: garbage,
 a lying length, an extra reply meant for a later call, the supervisor's death notice, a reply
 that explodes when decoded, a dict whose keys all collide. The harness must fail only the
-affected tests, flag `tampering` where it can tell, and never end in status `error`.
+affected tests, flag `tampering` where it can tell, and never end in status `error`. Ways out
+of the interpreter (`sys.exit`, `os._exit`, `KeyboardInterrupt`, `pytest.skip` and
+`pytest.exit`, a signal to itself) fail only the test that called them, never skip it.
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ from tests.hostile.conftest import (
     ADD,
     AFTER,
     COUNT,
+    DOUBLE,
+    MEAN,
     NOT_PASSED,
     PASSED,
     SQUARES,
+    UNIQUE,
+    WORDS,
     Case,
     Expect,
     case_params,
@@ -56,6 +62,26 @@ CASES = [
         "amplified_reply",
         # 40 MB of empty msgpack lists would cost the harness 2.5 GB decoded
         Expect(ceiling=11, outcomes={SQUARES: NOT_PASSED}, flags=frozenset({"tampering"})),
+    ),
+    Case(
+        "lying_frames",
+        Expect(
+            ceiling=9,
+            score=9,
+            outcomes={SQUARES: CRASHED, WORDS: CRASHED, UNIQUE: NOT_PASSED, AFTER: PASSED},
+            flags=frozenset({"tampering"}),
+        ),
+    ),
+    Case(
+        "exits",
+        Expect(
+            ceiling=6,
+            score=6,
+            outcomes={
+                **dict.fromkeys([SQUARES, DOUBLE, MEAN, COUNT, WORDS, UNIQUE], NOT_PASSED),
+                AFTER: PASSED,
+            },
+        ),
     ),
     Case(
         "hash_flood",

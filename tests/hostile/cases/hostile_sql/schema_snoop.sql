@@ -1,0 +1,1 @@
+SELECT name AS SecondHighestSalary FROM sqlite_master;

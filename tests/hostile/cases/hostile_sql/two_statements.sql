@@ -1,0 +1,2 @@
+SELECT MAX(salary) AS SecondHighestSalary FROM Employee;
+DROP TABLE Employee;
