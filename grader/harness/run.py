@@ -86,6 +86,8 @@ def harness_flags(
 
 def run(config: dict[str, Any], started_at: float) -> dict[str, Any]:
     socket_path = config["socket"]
+    # Docker starts the harness while the submission is still being copied in beside it.
+    os.makedirs(os.path.dirname(socket_path), exist_ok=True)
     if os.path.exists(socket_path):
         os.unlink(socket_path)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

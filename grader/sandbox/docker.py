@@ -15,9 +15,11 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import signal
 import socket
 import tarfile
+import tempfile
 import threading
 import time
 import uuid
@@ -49,6 +51,11 @@ TAG_LABEL = "org.grader.tag"
 RUN_TAG_ENV = "GRADER_RUN_TAG"  # an extra label to find one caller's containers
 CHANNEL_MOUNT = "/run/grader"
 GRADING_MOUNT = "/grading"
+SUBMISSION_MOUNT = "/run/submission"  # bind mode: the worker's read-only view of the submission
+# How files reach the containers: "bind" mounts read-only copies made on this machine (no
+# copy through the daemon), "archive" copies tar archives in (works with a remote daemon);
+# "auto" binds when the daemon runs on this machine.
+COPY_MODE_ENV = "GRADER_DOCKER_COPY"
 SANDBOX_UID = 1000
 LOG_CONFIG = {"type": "json-file", "config": {"max-size": "20m", "max-file": "1"}}
 STDERR_TAIL_BYTES = 64 * 1024
@@ -132,6 +139,38 @@ def _tree_entries(source: Path, prefix: str) -> list[tuple[str, bytes | None, in
     return entries
 
 
+def _write_tree(entries: list[tuple[str, bytes | None, int]], root: Path) -> None:
+    """Write (name, data or None for a folder, mode) under root, readable by the sandbox user."""
+    root.mkdir(mode=0o755)
+    root.chmod(0o755)  # whatever the umask: the containers' user is not the owner
+    for name, data, mode in entries:
+        path = root / name
+        if data is None:
+            path.mkdir(exist_ok=True)
+        else:
+            path.write_bytes(data)
+        path.chmod(mode)
+
+
+def daemon_shares_files(client: Any) -> bool:
+    """Whether the daemon sees this machine's files, so that read-only binds can replace
+    copying archives in. Its data folder existing here is the sign of a local daemon (not
+    one in a VM, on another host or outside the container we run in)."""
+    choice = os.environ.get(COPY_MODE_ENV, "auto")
+    if choice in ("bind", "archive"):
+        return choice == "bind"
+    if not str(client.api.base_url).startswith("http+docker://"):  # not a unix socket
+        return False
+    with contextlib.suppress(OSError), open("/sys/fs/selinux/enforce") as enforce:
+        if enforce.read().strip() == "1":
+            return False  # binds would need relabelling, which would change the host's files
+    try:
+        root = client.info().get("DockerRootDir")
+    except Exception:  # noqa: BLE001 - any doubt means copying archives, which always works
+        return False
+    return isinstance(root, str) and os.path.isdir(root)
+
+
 def _hardening(memory_mb: int, cpus: float, pids: int, tmpfs_mb: int) -> dict[str, Any]:
     return {
         "user": f"{SANDBOX_UID}:{SANDBOX_UID}",
@@ -167,6 +206,7 @@ class DockerSandbox:
         self._image = image
         self._progress = progress or (lambda _message: None)
         self._runtime = runtime
+        self._binds: bool | None = None
 
     def close(self) -> None:
         if self._client is not None:
@@ -188,6 +228,12 @@ class DockerSandbox:
                 self._image = build_image(self.client, progress=self._progress)
         return self._image
 
+    @property
+    def binds(self) -> bool:
+        if self._binds is None:
+            self._binds = daemon_shares_files(self.client)
+        return self._binds
+
     def run(self, job: GradingJob) -> HarnessOutput:
         import docker.errors
 
@@ -199,26 +245,42 @@ class DockerSandbox:
         created: list[Any] = []
         volumes: list[Any] = []
         previous = _raise_on_sigterm()
+        staging = Path(tempfile.mkdtemp(prefix="grader-run-")) if self.binds else None
         try:
             with phase("create volumes"):
                 channel = self.client.volumes.create(f"grader-{run_id}-channel", labels=labels)
                 volumes.append(channel)
-                grading = self.client.volumes.create(f"grader-{run_id}-grading", labels=labels)
-                volumes.append(grading)
+                if staging is None:
+                    grading = self.client.volumes.create(f"grader-{run_id}-grading", labels=labels)
+                    volumes.append(grading)
+                    pack_source, submission_source = grading.name, None
+                else:
+                    # binds: a private folder (0700) holds the two trees the containers see
+                    pack_source = staging / "grading"
+                    submission_source = staging / "submission"
+                    _write_tree(self._pack_entries(job), pack_source)
+                    _write_tree(_tree_entries(job.staged.directory, "."), submission_source)
             with phase("create containers"):
                 harness, worker = self._create(
-                    job, image, channel.name, grading.name, labels, created
+                    job, image, channel.name, pack_source, submission_source, labels, created
                 )
-            # The worker needs only the submission: it starts while the pack is copied in.
             start_requested = time.time()
             with ThreadPoolExecutor(max_workers=1) as background:
-                with phase("copy the submission in and start the worker"):
-                    harness.put_archive(CHANNEL_MOUNT, self._submission_archive(job))
-                    worker_started = background.submit(worker.start)
-                with phase("copy the pack in and start the harness"):
-                    harness.put_archive(GRADING_MOUNT, self._pack_archive(job))
-                    harness.start()
-                    worker_started.result()
+                if staging is not None:
+                    with phase("start the harness and the worker"):
+                        worker_started = background.submit(worker.start)
+                        harness.start()
+                        worker_started.result()
+                else:
+                    # The harness needs only the pack and the worker only the submission:
+                    # each is copied in and started on its own, the harness first as it has
+                    # more to import.
+                    worker_started = background.submit(self._start_worker, job, harness, worker)
+                    with phase("copy the pack in and start the harness"):
+                        harness.put_archive(GRADING_MOUNT, _tar(self._pack_entries(job)))
+                        harness.start()
+                    with phase("wait for the worker's start"):
+                        worker_started.result()
             with phase("run the harness"):
                 output = self._wait(harness, wall_clock_limit_s(job.exercise))
             log_harness_timings(output, start_requested)
@@ -228,6 +290,8 @@ class DockerSandbox:
         finally:
             with phase("remove containers and volumes"):
                 _remove(created, volumes)
+                if staging is not None:
+                    shutil.rmtree(staging, ignore_errors=True)
             if threading.current_thread() is threading.main_thread():
                 signal.signal(signal.SIGTERM, previous)
 
@@ -236,10 +300,13 @@ class DockerSandbox:
         job: GradingJob,
         image: str,
         channel: str,
-        grading: str,
+        pack_source: str | Path,
+        submission_source: Path | None,
         labels: dict[str, str],
         created: list[Any],
     ) -> tuple[Any, Any]:
+        """The two containers; the pack is a volume to copy into or a folder to bind, and
+        the submission is a folder to bind or (None) copied into the channel volume."""
         exercise = job.exercise
         limits = exercise.limits
         socket_path = f"{CHANNEL_MOUNT}/channel/{SOCKET_NAME}"
@@ -252,7 +319,10 @@ class DockerSandbox:
             labels=labels,
             volumes={
                 channel: {"bind": CHANNEL_MOUNT, "mode": "rw"},
-                grading: {"bind": GRADING_MOUNT, "mode": "rw"},
+                str(pack_source): {
+                    "bind": GRADING_MOUNT,
+                    "mode": "ro" if submission_source is not None else "rw",
+                },
             },
             **_hardening(HARNESS_MEMORY_MB, 1.0, 256, 256),
             **extra,
@@ -268,25 +338,39 @@ class DockerSandbox:
                 *supervisor_arguments(
                     job,
                     socket_path=socket_path,
-                    submission=f"{CHANNEL_MOUNT}/submission",
+                    submission=(
+                        SUBMISSION_MOUNT if submission_source else f"{CHANNEL_MOUNT}/submission"
+                    ),
                     workdir="/tmp/work",
                 ),
             ],
             name=f"grader-{labels[RUN_LABEL]}-worker",
             labels=labels,
-            volumes={channel: {"bind": CHANNEL_MOUNT, "mode": "ro"}},
+            volumes={
+                channel: {"bind": CHANNEL_MOUNT, "mode": "ro"},
+                **(
+                    {str(submission_source): {"bind": SUBMISSION_MOUNT, "mode": "ro"}}
+                    if submission_source
+                    else {}
+                ),
+            },
             **_hardening(limits.memory_mb, limits.cpus, limits.pids, limits.tmpfs_mb),
             **extra,
         )
         created.append(worker)
         return harness, worker
 
-    @staticmethod
-    def _submission_archive(job: GradingJob) -> bytes:
-        return _tar([("channel", None, 0o755), *_tree_entries(job.staged.directory, "submission")])
+    def _start_worker(self, job: GradingJob, harness: Any, worker: Any) -> None:
+        # through the harness: the worker's own view of the channel volume is read-only
+        harness.put_archive(CHANNEL_MOUNT, self._submission_archive(job))
+        worker.start()
 
     @staticmethod
-    def _pack_archive(job: GradingJob) -> bytes:
+    def _submission_archive(job: GradingJob) -> bytes:
+        return _tar(_tree_entries(job.staged.directory, "submission"))
+
+    @staticmethod
+    def _pack_entries(job: GradingJob) -> list[tuple[str, bytes | None, int]]:
         exercise: Exercise = job.exercise
         reference = reference_file(exercise)
         shared = shared_tests_dir(exercise)
@@ -297,14 +381,12 @@ class DockerSandbox:
             shared=f"{GRADING_MOUNT}/shared" if shared else None,
             socket_path=f"{CHANNEL_MOUNT}/channel/{SOCKET_NAME}",
         )
-        return _tar(
-            [
-                ("config.json", json.dumps(config).encode(), 0o644),
-                *_tree_entries(exercise.hidden_tests, "tests"),
-                *_tree_entries(exercise.reference, "reference"),
-                *(_tree_entries(shared, "shared") if shared else []),
-            ]
-        )
+        return [
+            ("config.json", json.dumps(config).encode(), 0o644),
+            *_tree_entries(exercise.hidden_tests, "tests"),
+            *_tree_entries(exercise.reference, "reference"),
+            *(_tree_entries(shared, "shared") if shared else []),
+        ]
 
     def _wait(self, harness: Any, limit_s: float) -> HarnessOutput:
         import requests.exceptions

@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 from grader.pack import load_pack
-from grader.sandbox.docker import RUN_TAG_ENV, TAG_LABEL
+from grader.sandbox.docker import COPY_MODE_ENV, RUN_TAG_ENV, TAG_LABEL, DockerSandbox
 from tests.conftest import BEHAVIOURS, FIXTURES, MINI_PACK, flag_codes, grade_file, outcomes
 from tests.contract import assert_valid_report
 
@@ -24,10 +24,16 @@ def walls_exercise():
     return load_pack(MINI_PACK).exercise("walls")
 
 
-def test_every_wall_holds_in_docker(docker_sandbox, walls_exercise, monkeypatch):
+@pytest.mark.parametrize("copy_mode", ["bind", "archive"])
+def test_every_wall_holds_in_docker(
+    docker_client, sandbox_image, walls_exercise, monkeypatch, copy_mode
+):
     monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
     monkeypatch.setenv("https_proxy", "http://proxy.invalid:3128")
-    report = grade_file(INSPECTOR, walls_exercise, docker_sandbox)
+    monkeypatch.setenv(COPY_MODE_ENV, copy_mode)
+    sandbox = DockerSandbox(docker_client, image=sandbox_image)
+    assert sandbox.binds is (copy_mode == "bind")
+    report = grade_file(INSPECTOR, walls_exercise, sandbox)
     assert_valid_report(report.to_dict())
     failing = {t.name: t.message for t in report.tests if t.outcome != "passed"}
     assert failing == {}
