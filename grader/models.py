@@ -67,6 +67,11 @@ class Exercise:
     def public_tests(self) -> Path:
         return self.root / "tests"
 
+    @property
+    def schema(self) -> Path:
+        """The tables a SQL exercise's query runs on, for intake's checks and for learners."""
+        return self.root / "schema.sql"
+
 
 @dataclass(frozen=True)
 class Flag:

@@ -150,6 +150,14 @@ def test_init_writes_starter_and_refuses_to_overwrite(run_cli, tmp_path):
     assert "refusing to overwrite" in second.stderr
 
 
+def test_init_of_a_sql_exercise_hands_out_its_schema(run_cli, tmp_path):
+    dest = tmp_path / "learner"
+    result = run_cli("init", "second-highest-salary", str(dest))
+    assert result.exit_code == 0, result.stderr
+    assert (dest / "solution.sql").is_file()
+    assert "CREATE TABLE Employee" in (dest / "schema.sql").read_text()
+
+
 def test_python_dash_m_entry_point():
     import subprocess
     import sys

@@ -86,6 +86,8 @@ def init_exercise(exercise: Exercise, dest: Path) -> list[Path]:
         (exercise.starter, dest / solution),
         (exercise.statement, dest / "README.md"),
     ]
+    if exercise.kind == "sql" and exercise.schema.is_file():
+        plan.append((exercise.schema, dest / exercise.schema.name))
     if exercise.public_tests.is_dir():
         for path in sorted(exercise.public_tests.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:

@@ -113,8 +113,9 @@ def _stage_ipynb(path: Path, exercise: Exercise, plan: _Plan) -> None:
     plan.entry_module = "solution"
 
 
-def _stage_sql(path: Path, plan: _Plan) -> None:
-    plan.files[("solution.sql",)] = check_sql(read_prefix(path, MAX_SQL_BYTES), path.name)
+def _stage_sql(path: Path, exercise: Exercise, plan: _Plan) -> None:
+    data = read_prefix(path, MAX_SQL_BYTES)
+    plan.files[("solution.sql",)] = check_sql(data, path.name, exercise)
 
 
 # -- folders and archives ----------------------------------------------------------------------
@@ -141,7 +142,7 @@ def _tree_sql(tree: Tree, exercise: Exercise, plan: _Plan) -> None:
             raise _missing(f"{_SUBMIT_SQL}; found Python instead")
         raise _nothing_to_grade(tree, exercise, ".sql")
     _note_ignored(plan, tree.ignored + [tree.original(p) for p in tree.files if p != sql[0]])
-    plan.files[("solution.sql",)] = check_sql(tree.files[sql[0]], display_path(sql[0]))
+    plan.files[("solution.sql",)] = check_sql(tree.files[sql[0]], display_path(sql[0]), exercise)
 
 
 def _tree_python(tree: Tree, exercise: Exercise, plan: _Plan) -> None:
@@ -232,7 +233,7 @@ def _plan(path: Path, kind: SubmissionKind, exercise: Exercise, plan: _Plan) -> 
     elif exercise.kind == "sql":
         if kind != "sql":
             raise _missing(f"{_SUBMIT_SQL}; got {safe_text(path.name)}")
-        _stage_sql(path, plan)
+        _stage_sql(path, exercise, plan)
     elif kind == "sql":
         raise _missing(f"{_SUBMIT_PY}; got {safe_text(path.name)}")
     elif kind == "ipynb":

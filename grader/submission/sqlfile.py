@@ -19,7 +19,6 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from grader.flags import FlagCode
@@ -31,7 +30,6 @@ from grader.submission.safe_names import safe_text
 
 log = logging.getLogger("grader")
 
-SCHEMA_FILE = "schema.sql"
 
 # SQLite's own idea of whitespace (Python's sqlite3 skips the same after a statement); any
 # other character outside a comment or a quote is part of some statement.
@@ -381,7 +379,7 @@ def _schema_of(exercise: Exercise | None) -> _Schema | None:
     """
     if exercise is None:
         return None
-    path = Path(exercise.root) / SCHEMA_FILE
+    path = exercise.schema
     try:
         script = path.read_text(encoding="utf-8")
     except FileNotFoundError:

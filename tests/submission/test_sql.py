@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 
 from grader.flags import FlagCode
+from grader.pack import load_pack
+from tests.conftest import ROOT
 
 from .builders import TWO_SUM, staged_files, write_tree, write_zip
 
@@ -88,3 +90,18 @@ def test_bad_sql_inside_a_zip(tmp_path: Path, reject, sql_exercise):
     exc = reject(write_zip(tmp_path / "hw.zip", {"answer.sql": b"\xff\xfe"}), sql_exercise)
     assert exc.flag.code == FlagCode.BAD_SQL
     assert exc.flag.message.startswith("answer.sql:1: ")
+
+
+@pytest.mark.parametrize("container", ["file", "folder"])
+def test_names_are_checked_against_the_shipped_schema(tmp_path: Path, reject, container):
+    exercise = load_pack(ROOT).exercise("second-highest-salary")
+    query = "SELECT MAX(salry) AS SecondHighestSalary FROM Employee;\n"
+    if container == "file":
+        path = tmp_path / "answer.sql"
+        path.write_text(query)
+    else:
+        path = write_tree(tmp_path / "sub", {"answer.sql": query})
+    exc = reject(path, exercise)
+    assert exc.flag.code == FlagCode.SYNTAX_ERROR
+    assert "no such column: salry" in exc.flag.message
+    assert "Employee(id, salary)" in exc.flag.message
