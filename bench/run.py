@@ -313,11 +313,13 @@ def exercise_comparisons(
 
 def batch_comparisons() -> tuple[list[Comparison], list[Unavailable]]:
     """`grader batch` over a folder of submissions against the floor run once per submission."""
+    import click
+
     from grader.cli.main import cli
 
     reason = (
         "not available yet (grader has no batch command)"
-        if "batch" not in cli.commands
+        if "batch" not in cli.list_commands(click.Context(cli))
         else "not available yet (the batch scenario is not written)"
     )
     return [], [Unavailable("grader batch", reason)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib
 import logging
 import os
 import sys
@@ -14,8 +15,28 @@ import click
 import grader
 from grader.errors import GraderError
 
+# Each command's module is imported only when that command runs: a grading does not pay for
+# the catalog's or the image builder's imports.
+_COMMANDS = {
+    "grade": ("grader.cli.grade", "grade_command"),
+    "exercises": ("grader.cli.catalog", "exercises_command"),
+    "init": ("grader.cli.catalog", "init_command"),
+    "validate": ("grader.cli.validate", "validate_command"),
+    "image": ("grader.cli.image", "image_group"),
+}
+
 
 class GraderGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _COMMANDS:
+            module, attribute = _COMMANDS[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -38,18 +59,6 @@ def cli(verbose: bool) -> None:
     if verbose:
         logging.getLogger("grader").setLevel(logging.DEBUG)
 
-
-def _register() -> None:
-    from grader.cli import catalog, grade, image, validate
-
-    cli.add_command(grade.grade_command)
-    cli.add_command(catalog.exercises_command)
-    cli.add_command(catalog.init_command)
-    cli.add_command(validate.validate_command)
-    cli.add_command(image.image_group)
-
-
-_register()
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import json as _json
 from functools import cache
-from importlib import resources
 from typing import Any, Protocol
 
 from grader.models import Report
@@ -46,6 +45,8 @@ def render(report: Report, fmt: str, *, color: bool = False) -> str:
 
 @cache
 def _schema_text() -> str:
+    from importlib import resources  # ~8 ms to import, and only the schema needs it
+
     return resources.files(__name__).joinpath("schema.json").read_text(encoding="utf-8")
 
 
