@@ -130,6 +130,7 @@ class GraderPlugin:
         self.records: dict[str, TestRecord] = {}
         self.collection_errors: list[str] = []
         self._reference: ModuleType | None = None
+        self._reference_error: Exception | None = None
         self.collected_at = 0.0
         self.test_flags: list[dict[str, str]] = []
 
@@ -146,15 +147,25 @@ class GraderPlugin:
 
     @pytest.fixture(scope="session")
     def reference(self) -> ModuleType:
-        if self._reference is None:
-            if self.reference_path is None:
-                pytest.fail("this exercise has no Python reference solution")
+        if self.reference_path is None:
+            pytest.fail("this exercise has no Python reference solution")
+        if self._reference is None and self._reference_error is None:
+            self._load_reference()
+        if self._reference_error is not None:
+            raise self._reference_error
+        assert self._reference is not None
+        return self._reference
+
+    def _load_reference(self) -> None:
+        try:
+            assert self.reference_path is not None
             spec = importlib.util.spec_from_file_location("grader_reference", self.reference_path)
             assert spec is not None and spec.loader is not None
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
             self._reference = module
-        return self._reference
+        except Exception as exc:  # noqa: BLE001 - the tests that use it fail with it
+            self._reference_error = exc
 
     def add_flag(self, code: str, message: str) -> None:
         entry = {"code": str(code)[:40], "message": str(message)[:MESSAGE_LIMIT]}
@@ -185,6 +196,12 @@ class GraderPlugin:
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.collected_at = time.time()
+        if self.reference_path is not None and any(
+            "reference" in getattr(item, "fixturenames", ()) for item in session.items
+        ):
+            # While the worker starts: a reference that imports TensorFlow costs seconds,
+            # which the first test would otherwise add after waiting for the worker.
+            self._load_reference()
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
