@@ -60,7 +60,6 @@ def cli(verbose: bool) -> None:
         logging.getLogger("grader").setLevel(logging.DEBUG)
 
 
-
 def main() -> None:
     try:
         cli(prog_name="grader")

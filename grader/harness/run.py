@@ -176,8 +176,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="grader-harness")
     parser.add_argument("--config", required=True)
     args = parser.parse_args(argv)
-    with open(args.config) as handle:
-        config = json.load(handle)
+    try:
+        with open(args.config) as handle:
+            config = json.load(handle)
+    except FileNotFoundError:
+        # the host's files never arrived (a bind the daemon could not see): the host retries
+        print(json.dumps({"fatal": f"no {args.config}", "config_missing": True}), flush=True)
+        os._exit(0)
     # Only the results document goes to the real stdout; pytest's chatter goes to stderr.
     results_fd = os.dup(1)
     os.dup2(2, 1)

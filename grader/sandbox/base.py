@@ -67,6 +67,7 @@ class HarnessOutput:
     results: dict[str, Any] | None
     failure: str | None = None  # the grader's own fault: becomes status `error`
     timed_out: bool = False  # the whole grading exceeded its wall-clock limit
+    config_missing: bool = False  # the harness found no config: its files never reached it
     diagnostics: str = ""  # the harness's stderr tail, for the log only
     notes: list[str] = field(default_factory=list)
 
@@ -175,5 +176,9 @@ def parse_results(raw: bytes) -> HarnessOutput:
     if not isinstance(results, dict):
         return HarnessOutput(None, failure="the harness produced unreadable results")
     if "fatal" in results:
-        return HarnessOutput(None, failure=f"the harness failed: {results['fatal']}")
+        return HarnessOutput(
+            None,
+            failure=f"the harness failed: {results['fatal']}",
+            config_missing=results.get("config_missing") is True,
+        )
     return HarnessOutput(results)

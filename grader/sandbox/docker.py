@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import logging
 import os
 import shutil
 import signal
@@ -45,6 +46,8 @@ from grader.sandbox.base import (
     wall_clock_limit_s,
 )
 from grader.sandbox.image import Progress, build_image, find_image
+
+logger = logging.getLogger(__name__)
 
 RUN_LABEL = "org.grader.run"
 TAG_LABEL = "org.grader.tag"
@@ -235,6 +238,20 @@ class DockerSandbox:
         return self._binds
 
     def run(self, job: GradingJob) -> HarnessOutput:
+        output = self._run_once(job, binds=self.binds)
+        if output.config_missing and self.binds:
+            # The daemon answered on a local socket but does not see this machine's files
+            # (a daemon in a VM or a snap, say): its binds came up empty.
+            logger.warning(
+                "the Docker daemon does not see this machine's files: copying them in instead "
+                "(set %s=archive to skip this attempt)",
+                COPY_MODE_ENV,
+            )
+            self._binds = False
+            output = self._run_once(job, binds=False)
+        return output
+
+    def _run_once(self, job: GradingJob, *, binds: bool) -> HarnessOutput:
         import docker.errors
 
         image = self.image
@@ -245,7 +262,7 @@ class DockerSandbox:
         created: list[Any] = []
         volumes: list[Any] = []
         previous = _raise_on_sigterm()
-        staging = Path(tempfile.mkdtemp(prefix="grader-run-")) if self.binds else None
+        staging = Path(tempfile.mkdtemp(prefix="grader-run-")) if binds else None
         try:
             with phase("create volumes"):
                 channel = self.client.volumes.create(f"grader-{run_id}-channel", labels=labels)

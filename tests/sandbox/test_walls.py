@@ -112,3 +112,23 @@ def test_sigterm_also_cleans_up(docker_client, sandbox_image):
         if process.poll() is None:
             process.kill()
     assert _leftovers(docker_client, tag) == []
+
+
+def test_binds_the_daemon_cannot_see_fall_back_to_copying(
+    docker_client, sandbox_image, walls_exercise, monkeypatch, caplog
+):
+    """A daemon in a VM or a snap answers on a local socket but mounts empty folders."""
+    import grader.sandbox.docker as docker_sandbox
+
+    def mounted_by_a_daemon_elsewhere(entries, root):
+        root.mkdir(mode=0o755)
+
+    monkeypatch.setenv(COPY_MODE_ENV, "bind")
+    monkeypatch.setattr(docker_sandbox, "_write_tree", mounted_by_a_daemon_elsewhere)
+    sandbox = DockerSandbox(docker_client, image=sandbox_image)
+    with caplog.at_level("WARNING", logger="grader.sandbox.docker"):
+        report = grade_file(INSPECTOR, walls_exercise, sandbox)
+    assert report.status == "graded"
+    assert {t.name: t.message for t in report.tests if t.outcome != "passed"} == {}
+    assert sandbox.binds is False
+    assert "does not see this machine's files" in caplog.text
