@@ -95,8 +95,11 @@ class Timed:
         def call(*args: Any, **kwargs: Any) -> Any:
             if self._label == "containers" and name == "create":
                 command = list(args[1])
-                if command[:2] == ["python", "-m"] and command[2] in TIMERS:
-                    command = ["python", "-c", source(TIMERS[command[2]]), *command[3:]]
+                flags = command[1 : command.index("-m")] if "-m" in command else []
+                module = command[len(flags) + 2] if "-m" in command else None
+                if module in TIMERS:
+                    rest = command[len(flags) + 3 :]
+                    command = ["python", *flags, "-c", source(TIMERS[module]), *rest]
                 args = (args[0], command, *args[2:])
             if name == "remove" and self._label in ("harness", "worker"):
                 _keep_container_record(self._target, self._label)
@@ -163,10 +166,13 @@ class SubprocessWithTimers:
         return getattr(subprocess, name)
 
     def Popen(self, command: list[str], **kwargs: Any) -> Any:
-        timer = TIMERS.get(command[2]) if command[1:2] == ["-m"] else None
+        flags = command[1 : command.index("-m")] if "-m" in command else None
+        module = command[len(flags) + 2] if flags is not None else None
+        timer = TIMERS.get(module) if module else None
         if timer is None:
             return subprocess.Popen(command, **kwargs)
-        command = [command[0], "-c", source(timer), "--marks", str(self._marks), *command[3:]]
+        rest = command[len(flags) + 3 :]
+        command = [command[0], *flags, "-c", source(timer), "--marks", str(self._marks), *rest]
         with RECORDER.span(f"host: start the {timer} process"):
             return subprocess.Popen(command, **kwargs)
 

@@ -50,6 +50,8 @@ EXT_SERIES = 12
 MAX_COLUMNS = 10_000
 
 _LENGTH = struct.Struct(">I")
+# Exact types msgpack packs as they are (strict_types: subclasses are not among them).
+_PLAIN_SCALARS = frozenset({type(None), bool, int, float, str, bytes})
 
 
 class CodecError(ValueError):
@@ -132,13 +134,23 @@ class Encoder:
 
     def encode(self, value: Any) -> bytes:
         try:
-            return msgpack.packb(self._prepare(value, 0), use_bin_type=True, strict_types=True)
+            try:
+                return self._pack(self._prepare(value, 0, True))
+            except OverflowError:
+                # an int beyond 64 bits in a list taken whole: go through it item by item
+                return self._pack(self._prepare(value, 0, False))
         except (OverflowError, ValueError, TypeError) as exc:
             if isinstance(exc, Unencodable):
                 raise
             raise Unencodable(str(exc)) from exc
 
-    def _prepare(self, value: Any, depth: int) -> Any:
+    @staticmethod
+    def _pack(prepared: Any) -> bytes:
+        return msgpack.packb(prepared, use_bin_type=True, strict_types=True)
+
+    def _prepare(self, value: Any, depth: int, whole: bool) -> Any:
+        """`whole`: a list or tuple of plain scalars is kept as it is, its types checked in C
+        (tests send lists of 10^5 numbers), leaving ints too big for msgpack to the packer."""
         if depth > MAX_DEPTH:
             raise Unencodable("value nested too deeply")
         kind = type(value)
@@ -152,24 +164,29 @@ class Encoder:
                 raise Unencodable("integer too large")
             return msgpack.ExtType(EXT_BIGINT, text.encode())
         if kind is list:
-            return [self._prepare(v, depth + 1) for v in value]
+            if whole and _PLAIN_SCALARS.issuperset(map(type, value)):
+                return value
+            return [self._prepare(v, depth + 1, whole) for v in value]
         if kind is tuple:
-            return self._ext(EXT_TUPLE, [self._prepare(v, depth + 1) for v in value])
+            if whole and _PLAIN_SCALARS.issuperset(map(type, value)):
+                return self._ext(EXT_TUPLE, list(value))
+            return self._ext(EXT_TUPLE, [self._prepare(v, depth + 1, whole) for v in value])
         if kind is dict:
             return {
-                self._prepare(k, depth + 1): self._prepare(v, depth + 1) for k, v in value.items()
+                self._prepare(k, depth + 1, whole): self._prepare(v, depth + 1, whole)
+                for k, v in value.items()
             }
         if kind in (set, frozenset):
             tag = EXT_SET if kind is set else EXT_FROZENSET
-            return self._ext(tag, [self._prepare(v, depth + 1) for v in value])
+            return self._ext(tag, [self._prepare(v, depth + 1, whole) for v in value])
         if kind is Handle:
             return msgpack.ExtType(EXT_HANDLE, msgpack.packb(value.id))
         if kind is Tree:
-            return self._ext(EXT_TREE, [self._prepare(v, depth + 1) for v in value.values])
+            return self._ext(EXT_TREE, [self._prepare(v, depth + 1, whole) for v in value.values])
         np = sys.modules.get("numpy")  # no numpy loaded: no numpy value can exist
         if np is not None and isinstance(value, np.ndarray):
             if value.dtype.kind == "O":
-                flat = [self._prepare(v, depth + 1) for v in value.ravel().tolist()]
+                flat = [self._prepare(v, depth + 1, whole) for v in value.ravel().tolist()]
                 return self._ext(EXT_OBJARRAY, [list(value.shape), flat])
             _check_dtype(value.dtype)
             return msgpack.ExtType(EXT_NDARRAY, _ndarray_payload(value))
@@ -180,28 +197,28 @@ class Encoder:
         if pd is not None and isinstance(value, pd.DataFrame):
             if value.shape[1] > MAX_COLUMNS:
                 raise Unencodable("too many columns")
-            columns = [self._prepare(_label(c), depth + 1) for c in value.columns]
+            columns = [self._prepare(_label(c), depth + 1, whole) for c in value.columns]
             data = [
-                self._prepare(_column_values(value.iloc[:, i]), depth + 1)
+                self._prepare(_column_values(value.iloc[:, i]), depth + 1, whole)
                 for i in range(value.shape[1])
             ]
-            index = self._prepare(_column_values(value.index), depth + 1)
+            index = self._prepare(_column_values(value.index), depth + 1, whole)
             return self._ext(EXT_FRAME, [columns, data, index])
         if pd is not None and isinstance(value, pd.Series):
-            name = self._prepare(_label(value.name), depth + 1)
-            data = self._prepare(_column_values(value), depth + 1)
-            index = self._prepare(_column_values(value.index), depth + 1)
+            name = self._prepare(_label(value.name), depth + 1, whole)
+            data = self._prepare(_column_values(value), depth + 1, whole)
+            index = self._prepare(_column_values(value.index), depth + 1, whole)
             return self._ext(EXT_SERIES, [name, data, index])
         # subclasses of plain types (e.g. a list whose __eq__ lies) cross as the plain type
         for base in (bool, int, float, str, bytes, list, tuple, dict):
             if isinstance(value, base):
-                return self._prepare(base(value), depth)
+                return self._prepare(base(value), depth, whole)
         if self._tree_nodes is not None:
             levels = self._tree_nodes(value)
             if levels is not None:
-                return self._ext(EXT_TREE, [self._prepare(v, depth + 1) for v in levels])
+                return self._ext(EXT_TREE, [self._prepare(v, depth + 1, whole) for v in levels])
         if self._on_unencodable is not None:
-            return self._prepare(self._on_unencodable(value), depth)
+            return self._prepare(self._on_unencodable(value), depth, whole)
         raise Unencodable(f"a value of type {type(value).__name__} cannot cross the boundary")
 
     @staticmethod

@@ -116,9 +116,12 @@ class LocalSandbox:
             target=_read_capped, args=(harness.stdout, collected), daemon=True
         )
         reader.start()
-        try:
-            harness.wait(timeout=total_timeout_s)
-        except subprocess.TimeoutExpired:
+        # Popen.wait(timeout) polls with sleeps of up to 50 ms; a thread blocked in
+        # waitpid sees the exit at once.
+        waiter = threading.Thread(target=harness.wait, daemon=True)
+        waiter.start()
+        waiter.join(timeout=total_timeout_s)
+        if waiter.is_alive():
             kill_process_group(harness)
             return HarnessOutput(None, timed_out=True, diagnostics=_tail(stderr))
         reader.join(timeout=10)

@@ -45,6 +45,9 @@ def roundtrip(value):
         b"\x00bytes",
         [1, [2, [3]]],
         (1, "a"),
+        [1, 2**64, -3],  # a big int among plain ones
+        (2**70, 0.5, None),
+        [[1.5, False, b"x", "s"], [-(2**63), 2**64 - 1]],
         {"k": [1, 2], 3: None, (1, 2): "tuple key"},
         {1, 2, 3},
         frozenset({"a"}),
@@ -90,6 +93,13 @@ def test_subclasses_of_plain_types_lose_their_behaviour():
 
     result = roundtrip(AlwaysEqual([9]))
     assert type(result) is list and result != [1, 2]
+
+    class Sly(int):
+        def __eq__(self, other):
+            return True
+
+    items = roundtrip([1, Sly(7), 3])
+    assert [type(item) for item in items] == [int, int, int] and items[1] != 2
 
 
 def test_trees_cross_as_level_order_lists():
