@@ -33,6 +33,7 @@ from typing import Any
 import msgpack
 
 from grader.harness.codec import Encoder
+from grader.harness.processes import descendants
 
 _LENGTH = struct.Struct(">I")
 RELAY_FRAME_LIMIT = 256 * 1024 * 1024
@@ -92,6 +93,7 @@ class Supervisor:
         self.from_worker: int | None = None
         self.output_fd: int | None = None
         self.frames = FrameBuffer()
+        self.selector: selectors.BaseSelector | None = None
         self.output_bytes = 0
         self.output_head = bytearray()
         self.encoder = Encoder()
@@ -177,6 +179,12 @@ class Supervisor:
         os.set_blocking(self.from_worker, False)
         os.set_blocking(self.output_fd, False)
         self.frames = FrameBuffer()
+        # one selector per worker, not per request: a call is a few hundred microseconds
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(self.from_worker, selectors.EVENT_READ, "worker")
+        self.selector.register(self.output_fd, selectors.EVENT_READ, "output")
+        assert self.conn is not None
+        self.selector.register(self.conn, selectors.EVENT_READ, "harness")
 
     def kill_all(self) -> None:
         """SIGKILL every process but ourselves, then reap them."""
@@ -199,6 +207,9 @@ class Supervisor:
             with contextlib.suppress(ChildProcessError, OSError):
                 self.worker.wait(timeout=5)
         self.worker = None
+        if self.selector is not None:
+            self.selector.close()
+            self.selector = None
         for fd in (self.to_worker, self.from_worker, self.output_fd):
             if fd is not None:
                 with contextlib.suppress(OSError):
@@ -243,18 +254,19 @@ class Supervisor:
         return None
 
     # -- output --------------------------------------------------------------------
-    def drain_output(self) -> None:
+    def drain_output(self) -> bool:
+        """Read what the worker printed so far; True once its output is closed."""
         if self.output_fd is None:
-            return
+            return True
         while True:
             try:
                 chunk = os.read(self.output_fd, 65536)
             except BlockingIOError:
-                return
+                return False
             except OSError:
-                return
+                return True
             if not chunk:
-                return
+                return True
             self.output_bytes += len(chunk)
             room = self.args.output_limit - len(self.output_head)
             if room > 0:
@@ -298,55 +310,49 @@ class Supervisor:
         self.send_value({"died": died})
 
     def await_worker_reply(self) -> None:
-        selector = selectors.DefaultSelector()
-        assert self.conn is not None and self.from_worker is not None
-        selector.register(self.from_worker, selectors.EVENT_READ, "worker")
-        if self.output_fd is not None:
-            selector.register(self.output_fd, selectors.EVENT_READ, "output")
-        selector.register(self.conn, selectors.EVENT_READ, "harness")
+        selector = self.selector
+        assert selector is not None and self.from_worker is not None
         worker_eof = False
-        try:
-            while True:
-                for key, _ in selector.select(timeout=0.05):
-                    if key.data == "output":
-                        self.drain_output()
-                    elif key.data == "harness":
-                        # The harness only speaks while we wait to interrupt (kill or stop).
-                        return
-                    elif key.data == "worker":
-                        try:
-                            chunk = os.read(self.from_worker, 1 << 20)
-                        except BlockingIOError:
-                            continue
-                        if not chunk:
-                            worker_eof = True
-                            selector.unregister(self.from_worker)
-                            continue
-                        try:
-                            self.frames.feed(chunk)
-                            replies = self.frames.frames()
-                        except ValueError:
-                            self.protocol_violation("the worker sent an oversized frame")
-                            return
-                        if len(replies) > 1 or (replies and self.frames.data):
-                            self.protocol_violation("the worker answered one request twice")
-                            return
-                        if replies:
-                            self.send(replies[0])
-                            return
-                exited = self.worker_exit()
-                if exited is None and worker_eof:
-                    # the pipe closes a moment before the process can be reaped
-                    exited = self.await_exit(grace_s=2.0)
-                if exited is not None or worker_eof:
-                    if exited is None:
-                        exited = {"exitcode": None, "signal": None, "oom": False}
-                    self.drain_output()
-                    self.kill_all()
-                    self.send_value({"died": exited})
+        while True:
+            for key, _ in selector.select(timeout=0.05):
+                if key.data == "output":
+                    if self.drain_output():
+                        selector.unregister(key.fileobj)  # closed: it would stay readable
+                elif key.data == "harness":
+                    # The harness only speaks while we wait to interrupt (kill or stop).
                     return
-        finally:
-            selector.close()
+                elif key.data == "worker":
+                    try:
+                        chunk = os.read(self.from_worker, 1 << 20)
+                    except BlockingIOError:
+                        continue
+                    if not chunk:
+                        worker_eof = True
+                        selector.unregister(self.from_worker)
+                        continue
+                    try:
+                        self.frames.feed(chunk)
+                        replies = self.frames.frames()
+                    except ValueError:
+                        self.protocol_violation("the worker sent an oversized frame")
+                        return
+                    if len(replies) > 1 or (replies and self.frames.data):
+                        self.protocol_violation("the worker answered one request twice")
+                        return
+                    if replies:
+                        self.send(replies[0])
+                        return
+            exited = self.worker_exit()
+            if exited is None and worker_eof:
+                # the pipe closes a moment before the process can be reaped
+                exited = self.await_exit(grace_s=2.0)
+            if exited is not None or worker_eof:
+                if exited is None:
+                    exited = {"exitcode": None, "signal": None, "oom": False}
+                self.drain_output()
+                self.kill_all()
+                self.send_value({"died": exited})
+                return
 
     def serve(self) -> None:
         from grader.harness.codec import read_frame
@@ -393,31 +399,6 @@ def control_op(frame: bytes) -> str | None:
         return None
     op = request.get("op") if isinstance(request, dict) else None
     return op if op in CONTROL_OPS else None
-
-
-def descendants(root: int) -> list[int]:
-    """Every live process below `root`, read from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        # the command name may contain spaces and parentheses: split after the last ')'
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) < 2 or fields[0] == b"Z":
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
-    found: list[int] = []
-    stack = [root]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            found.append(child)
-            stack.append(child)
-    return found
 
 
 def worker_environment() -> dict[str, str]:

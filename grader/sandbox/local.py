@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO
 
 import grader
-from grader.harness.supervisor import descendants
+from grader.harness.processes import descendants
 from grader.sandbox.base import (
     RESULTS_LIMIT_BYTES,
     SOCKET_NAME,

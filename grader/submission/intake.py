@@ -2,7 +2,8 @@
 
 Every check runs before the first write, so a rejected submission leaves `dest` empty. Candidate
 faults travel as `Reject` and leave as `SubmissionRejected`; faults of the user (bad path) are
-`UsageError`; faults of the grader are `GraderError`.
+`UsageError`; faults of the grader are `GraderError`. The readers of notebooks, archives and SQL
+are imported when a submission needs one: most are a single .py file, and start-up counts.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from pathlib import Path
 
 from grader.flags import FlagCode
 from grader.models import Exercise, Flag, StagedSubmission, SubmissionKind
-from grader.submission.archive import zip_entries
 from grader.submission.digest import describe_submission, read_prefix
 from grader.submission.entry import (
     PySource,
@@ -23,7 +23,6 @@ from grader.submission.entry import (
     never_candidate,
 )
 from grader.submission.folder import folder_entries
-from grader.submission.notebook import notebook_code
 from grader.submission.policy import (
     MAX_FILE_BYTES,
     MAX_NOTEBOOK_BYTES,
@@ -33,7 +32,6 @@ from grader.submission.policy import (
 )
 from grader.submission.rejection import Reject, SubmissionRejected
 from grader.submission.safe_names import display_path, safe_text
-from grader.submission.sqlfile import check_sql
 from grader.submission.tree import Parts, Tree, build_tree, descend
 from grader.submission.writer import check_destination, write_files
 
@@ -103,6 +101,8 @@ def _stage_py(path: Path, exercise: Exercise, plan: _Plan) -> None:
 
 
 def _stage_ipynb(path: Path, exercise: Exercise, plan: _Plan) -> None:
+    from grader.submission.notebook import notebook_code
+
     code = notebook_code(read_prefix(path, MAX_NOTEBOOK_BYTES), path.name, plan.budget)
     if code.note:
         plan.notes.append(code.note)
@@ -114,6 +114,8 @@ def _stage_ipynb(path: Path, exercise: Exercise, plan: _Plan) -> None:
 
 
 def _stage_sql(path: Path, exercise: Exercise, plan: _Plan) -> None:
+    from grader.submission.sqlfile import check_sql
+
     data = read_prefix(path, MAX_SQL_BYTES)
     plan.files[("solution.sql",)] = check_sql(data, path.name, exercise)
 
@@ -142,6 +144,8 @@ def _tree_sql(tree: Tree, exercise: Exercise, plan: _Plan) -> None:
             raise _missing(f"{_SUBMIT_SQL}; found Python instead")
         raise _nothing_to_grade(tree, exercise, ".sql")
     _note_ignored(plan, tree.ignored + [tree.original(p) for p in tree.files if p != sql[0]])
+    from grader.submission.sqlfile import check_sql
+
     plan.files[("solution.sql",)] = check_sql(tree.files[sql[0]], display_path(sql[0]), exercise)
 
 
@@ -161,6 +165,8 @@ def _tree_python(tree: Tree, exercise: Exercise, plan: _Plan) -> None:
     for p in notebook_paths:
         if len(p) > 1:
             continue
+        from grader.submission.notebook import notebook_code
+
         try:
             code = notebook_code(tree.files[p], display_path(p), plan.budget)
         except Reject as exc:
@@ -213,6 +219,8 @@ def _normal_suffix(parts: Parts) -> Parts:
 
 def _stage_tree(path: Path, kind: SubmissionKind, exercise: Exercise, plan: _Plan) -> None:
     if kind == "zip":
+        from grader.submission.archive import zip_entries
+
         with zip_entries(path) as entries:
             tree = build_tree(entries)
     else:
