@@ -17,7 +17,6 @@ start-up of bare containers and the import times of harness, supervisor and work
 from __future__ import annotations
 
 import argparse
-import collections.abc
 import json
 import statistics
 import subprocess
@@ -78,64 +77,63 @@ RECORDER = Recorder()
 TIMERS = {"grader.harness.run": "harness", "grader.harness.supervisor": "supervisor"}
 
 
-class Timed:
-    """A Docker SDK object whose method calls are timed (and whose results are wrapped)."""
+class TimedEngine:
+    """grader's Docker engine with every call timed, labelled by the container's role."""
 
-    def __init__(self, target: Any, label: str) -> None:
-        self._target = target
-        self._label = label
+    VERBS = {"remove_container": "remove", "start": "start", "wait": "wait", "logs": "logs"}
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+        self._roles: dict[str, str] = {}
 
     def __getattr__(self, name: str) -> Any:
-        value = getattr(self._target, name)
-        if name in ("volumes", "containers", "images"):
-            return Timed(value, name)
+        value = getattr(self._engine, name)
         if name.startswith("_") or not callable(value):
             return value
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            if self._label == "containers" and name == "create":
-                command = list(args[1])
-                flags = command[1 : command.index("-m")] if "-m" in command else []
-                module = command[len(flags) + 2] if "-m" in command else None
-                if module in TIMERS:
-                    rest = command[len(flags) + 3 :]
-                    command = ["python", *flags, "-c", source(TIMERS[module]), *rest]
-                args = (args[0], command, *args[2:])
-            if name == "remove" and self._label in ("harness", "worker"):
-                _keep_container_record(self._target, self._label)
-            label = f"docker: {self._label}.{name}"
+            if name == "create_container":
+                args = (args[0], _with_marks(args[1]))
+                label = "docker: containers.create"
+            elif name == "create_volume":
+                label = "docker: volumes.create"
+            elif name == "remove_volume":
+                label = f"docker: volume {args[0].rsplit('-', 1)[-1]}.remove"
+            elif name in self.VERBS or name == "put_archive":
+                role = self._roles.get(args[0], "container")
+                label = f"docker: {role}.{self.VERBS.get(name, name)}"
+                if name == "remove_container":
+                    _keep_container_record(self._engine, args[0], role)
+            else:
+                label = f"docker: client.{name}"
             start = time.time()
             result = value(*args, **kwargs)
-            if isinstance(result, collections.abc.Iterator):
-                return _timed_stream(label, start, result)
             RECORDER.add(label, start, time.time())
-            return self._wrap(result)
+            if name == "create_container":
+                self._roles[result] = args[0].rsplit("-", 1)[-1]
+            return result
 
         return call
 
-    @staticmethod
-    def _wrap(result: Any) -> Any:
-        kind = type(result).__name__
-        if kind == "Container":
-            return Timed(result, result.name.rsplit("-", 1)[-1])
-        if kind == "Volume":
-            return Timed(result, "volume " + result.name.rsplit("-", 1)[-1])
-        return result
+
+def _with_marks(config: dict[str, Any]) -> dict[str, Any]:
+    """The container's command swapped for its marking copy (bench/inside/)."""
+    command = list(config["Cmd"])
+    if "-m" not in command:
+        return config
+    flags = command[1 : command.index("-m")]
+    module = command[len(flags) + 2]
+    if module not in TIMERS:
+        return config
+    rest = command[len(flags) + 3 :]
+    return {**config, "Cmd": ["python", *flags, "-c", source(TIMERS[module]), *rest]}
 
 
-def _timed_stream(label: str, start: float, stream: Any) -> Any:
-    try:
-        yield from stream
-    finally:
-        RECORDER.add(label, start, time.time())
-
-
-def _keep_container_record(container: Any, role: str) -> None:
+def _keep_container_record(engine: Any, container: str, role: str) -> None:
     """Before removal, untimed: the container's marks and its start and finish times."""
     try:
-        container.reload()
-        state = container.attrs.get("State", {})
-        stderr = container.logs(stdout=False, stderr=True).decode("utf-8", "replace")
+        state = engine._call("GET", f"/containers/{container}/json").get("State", {})
+        stderr = engine.logs(container, "stderr", 1 << 24).decode("utf-8", "replace")
     except Exception:  # noqa: BLE001 - the run goes on without this container's marks
         return
     RECORDER.add_marks([line for line in stderr.splitlines() if MARK_PREFIX in line])
@@ -192,11 +190,8 @@ def run_child(events_path: Path, submission: str, exercise_id: str, pack: str, s
         import grader.sandbox
     with RECORDER.span(f"host: import the {sandbox} sandbox"):
         if sandbox == "docker":
-            import docker
-            import docker.errors
-            import docker.utils.proxy  # noqa: F401 - timed on purpose
-
             import grader.sandbox.docker
+            import grader.sandbox.engine
             import grader.sandbox.image
         else:
             import grader.sandbox.local
@@ -204,13 +199,13 @@ def run_child(events_path: Path, submission: str, exercise_id: str, pack: str, s
 
     marks = events_path.with_suffix(".marks")
     if sandbox == "docker":
-        real_client = grader.sandbox.docker.docker_client
+        real_connect = grader.sandbox.engine.connect_engine
 
-        def client(*args: Any, **kwargs: Any) -> Any:
+        def connect(*args: Any, **kwargs: Any) -> Any:
             with RECORDER.span("host: docker client (socket probe, from_env, ping)"):
-                return Timed(real_client(*args, **kwargs), "client")
+                return TimedEngine(real_connect(*args, **kwargs))
 
-        grader.sandbox.docker.docker_client = client
+        grader.sandbox.engine.connect_engine = connect
         _patch(grader.sandbox.image, "inputs_hash", "host: image inputs hash")
         _patch(grader.sandbox.docker, "find_image", "host: image lookup")
         _patch(grader.sandbox.docker, "_tar", "host: tar")
@@ -285,7 +280,7 @@ MILESTONES = [
         "",
     ),
     (
-        "host: import docker SDK, grader.sandbox.docker",
+        "host: import grader.sandbox.docker and its engine",
         "host: import the docker sandbox",
         "end",
         "",
@@ -300,8 +295,8 @@ MILESTONES = [
     ),
     ("host: image lookup (inputs hash, images.list)", "host: image lookup", "end", ""),
     ("host: stage submission", "host: stage submission", "end", ""),
-    ("docker: volumes create x2", "docker: volumes.create", "end", "last"),
-    ("docker: containers create x2", "docker: containers.create", "end", "last"),
+    ("docker: volume create", "docker: volumes.create", "end", "last"),
+    ("docker: containers create (side by side)", "docker: containers.create", "end", "last"),
     ("docker: copy in (put_archive x2), worker start sent", "docker: harness.start", "start", ""),
     ("docker: harness start() call", "docker: harness.start", "end", ""),
     (

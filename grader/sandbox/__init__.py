@@ -26,16 +26,19 @@ def select_sandbox(
     """`auto` is Docker when a daemon answers, else local with a loud warning."""
     if choice not in SANDBOX_CHOICES:
         raise UsageError(f"unknown sandbox {choice!r} (choose from {', '.join(SANDBOX_CHOICES)})")
-    if choice == "auto":
-        from grader.sandbox.docker import daemon_available
+    if choice in ("auto", "docker"):
+        from grader.errors import SandboxError
+        from grader.sandbox.docker import DockerSandbox
+        from grader.sandbox.engine import connect_engine
 
-        choice = "docker" if daemon_available() else "local"
-        if choice == "local":
+        try:
+            engine = connect_engine()
+        except SandboxError:
+            if choice == "docker":
+                raise
             warn("no Docker daemon answered: falling back to --sandbox local")
-    if choice == "docker":
-        from grader.sandbox.docker import DockerSandbox, docker_client
-
-        return DockerSandbox(docker_client(), progress=progress, runtime=runtime)
+        else:
+            return DockerSandbox(engine=engine, progress=progress, runtime=runtime)
     from grader.sandbox.local import LocalSandbox
 
     warn(UNCONFINED_WARNING)

@@ -1,12 +1,15 @@
 """The Docker sandbox: a harness container and a worker container per grading.
 
 Both come from the sandbox image with the hardening of SPEC §5. The harness
-container holds the hidden tests and the reference (in a volume only it
-mounts); the worker container holds only the submission (copied into a
-channel volume it mounts read-only, then into its own tmpfs). The channel
-volume also carries the harness's socket. Results are read from the harness
-container's stdout after it exits, through a capped stream. Containers and
-volumes are removed in every case, Ctrl-C included.
+container holds the hidden tests and the reference; the worker container holds
+only the submission. With a daemon on this machine both are read-only binds of
+private copies; with any other daemon they are copied in as archives (the pack
+into a volume only the harness mounts, the submission through the channel
+volume, which the worker mounts read-only and copies into its own tmpfs). The
+channel volume also carries the harness's socket. Results are read from the
+harness container's stdout after it exits, through a capped stream. Containers
+and volumes are removed in every case, Ctrl-C included. The daemon is reached
+through `grader.sandbox.engine`.
 """
 
 from __future__ import annotations
@@ -45,6 +48,13 @@ from grader.sandbox.base import (
     supervisor_arguments,
     wall_clock_limit_s,
 )
+from grader.sandbox.engine import (
+    Engine,
+    EngineError,
+    SdkEngine,
+    connect_engine,
+    container_config,
+)
 from grader.sandbox.image import Progress, build_image, find_image
 
 logger = logging.getLogger(__name__)
@@ -60,7 +70,7 @@ SUBMISSION_MOUNT = "/run/submission"  # bind mode: the worker's read-only view o
 # "auto" binds when the daemon runs on this machine.
 COPY_MODE_ENV = "GRADER_DOCKER_COPY"
 SANDBOX_UID = 1000
-LOG_CONFIG = {"type": "json-file", "config": {"max-size": "20m", "max-file": "1"}}
+LOG_MAX_MB = 20
 STDERR_TAIL_BYTES = 64 * 1024
 DOCKER_API_VERSION = "1.41"  # Docker Engine 20.10 and every later engine speak it
 
@@ -105,7 +115,7 @@ def _unix_socket_answers(path: str) -> bool:
 
 def daemon_available() -> bool:
     try:
-        docker_client(timeout=5).close()
+        connect_engine(timeout_s=5).close()
     except SandboxError:
         return False
     return True
@@ -155,42 +165,34 @@ def _write_tree(entries: list[tuple[str, bytes | None, int]], root: Path) -> Non
         path.chmod(mode)
 
 
-def daemon_shares_files(client: Any) -> bool:
+def daemon_shares_files(engine: Engine) -> bool:
     """Whether the daemon sees this machine's files, so that read-only binds can replace
     copying archives in. Its data folder existing here is the sign of a local daemon (not
     one in a VM, on another host or outside the container we run in)."""
     choice = os.environ.get(COPY_MODE_ENV, "auto")
     if choice in ("bind", "archive"):
         return choice == "bind"
-    if not str(client.api.base_url).startswith("http+docker://"):  # not a unix socket
+    if not engine.local_socket:
         return False
     with contextlib.suppress(OSError), open("/sys/fs/selinux/enforce") as enforce:
         if enforce.read().strip() == "1":
             return False  # binds would need relabelling, which would change the host's files
     try:
-        root = client.info().get("DockerRootDir")
+        root = engine.info().get("DockerRootDir")
     except Exception:  # noqa: BLE001 - any doubt means copying archives, which always works
         return False
     return isinstance(root, str) and os.path.isdir(root)
 
 
-def _hardening(memory_mb: int, cpus: float, pids: int, tmpfs_mb: int) -> dict[str, Any]:
+def _settings(memory_mb: int, cpus: float, pids: int, tmpfs_mb: int) -> dict[str, Any]:
+    """The limits and user of one of the two containers (container_config's keywords)."""
     return {
         "user": f"{SANDBOX_UID}:{SANDBOX_UID}",
-        "network_mode": "none",
-        "cap_drop": ["ALL"],
-        "security_opt": ["no-new-privileges"],
-        "read_only": True,
-        "tmpfs": {"/tmp": f"rw,nosuid,nodev,size={tmpfs_mb}m,mode=1777"},
-        "mem_limit": f"{memory_mb}m",
-        "memswap_limit": f"{memory_mb}m",
-        "pids_limit": pids,
-        "nano_cpus": int(cpus * 1e9),
-        "log_config": LOG_CONFIG,
-        "ipc_mode": "none",
-        "environment": {"HOME": "/tmp"},
-        "stdin_open": False,
-        "detach": True,
+        "memory_mb": memory_mb,
+        "cpus": cpus,
+        "pids": pids,
+        "tmpfs_mb": tmpfs_mb,
+        "log_max_mb": LOG_MAX_MB,
     }
 
 
@@ -204,37 +206,51 @@ class DockerSandbox:
         image: str | None = None,
         progress: Progress | None = None,
         runtime: str | None = None,
+        engine: Engine | None = None,
     ) -> None:
-        self._client = client
+        """`engine` talks to the daemon; a Docker SDK `client` may stand in for it."""
+        if engine is None and client is not None:
+            engine = SdkEngine(client)
+        self._engine = engine
         self._image = image
         self._progress = progress or (lambda _message: None)
         self._runtime = runtime
         self._binds: bool | None = None
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
 
     @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = docker_client()
-        return self._client
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = connect_engine()
+        return self._engine
 
     @property
     def image(self) -> str:
         if self._image is None:
-            self._image = find_image(self.client)
+            self._image = find_image(self.engine)
             if self._image is None:
                 self._progress("the sandbox image is missing: building it (once)")
-                self._image = build_image(self.client, progress=self._progress)
+                self._image = self._build_image()
         return self._image
+
+    def _build_image(self) -> str:
+        engine = self.engine
+        if isinstance(engine, SdkEngine):
+            return build_image(engine.client, progress=self._progress)
+        client = docker_client(timeout=600)
+        try:
+            return build_image(client, progress=self._progress)
+        finally:
+            client.close()
 
     @property
     def binds(self) -> bool:
         if self._binds is None:
-            self._binds = daemon_shares_files(self.client)
+            self._binds = daemon_shares_files(self.engine)
         return self._binds
 
     def run(self, job: GradingJob) -> HarnessOutput:
@@ -252,41 +268,45 @@ class DockerSandbox:
         return output
 
     def _run_once(self, job: GradingJob, *, binds: bool) -> HarnessOutput:
-        import docker.errors
-
+        engine = self.engine
         image = self.image
         run_id = uuid.uuid4().hex[:12]
         labels = {RUN_LABEL: run_id}
         if os.environ.get(RUN_TAG_ENV):
             labels[TAG_LABEL] = os.environ[RUN_TAG_ENV]
-        created: list[Any] = []
-        volumes: list[Any] = []
+        created: list[str] = []
+        volumes: list[str] = []
         previous = _raise_on_sigterm()
         staging = Path(tempfile.mkdtemp(prefix="grader-run-")) if binds else None
         try:
             with phase("create volumes"):
-                channel = self.client.volumes.create(f"grader-{run_id}-channel", labels=labels)
+                channel = engine.create_volume(f"grader-{run_id}-channel", labels)
                 volumes.append(channel)
                 if staging is None:
-                    grading = self.client.volumes.create(f"grader-{run_id}-grading", labels=labels)
+                    grading = engine.create_volume(f"grader-{run_id}-grading", labels)
                     volumes.append(grading)
-                    pack_source, submission_source = grading.name, None
+                    pack_source, submission_source = grading, None
                 else:
                     # binds: a private folder (0700) holds the two trees the containers see
-                    pack_source = staging / "grading"
-                    submission_source = staging / "submission"
-                    _write_tree(self._pack_entries(job), pack_source)
-                    _write_tree(_tree_entries(job.staged.directory, "."), submission_source)
-            with phase("create containers"):
-                harness, worker = self._create(
-                    job, image, channel.name, pack_source, submission_source, labels, created
-                )
-            start_requested = time.time()
+                    pack_source = str(staging / "grading")
+                    submission_source = str(staging / "submission")
+                    _write_tree(self._pack_entries(job), Path(pack_source))
+                    _write_tree(_tree_entries(job.staged.directory, "."), Path(submission_source))
             with ThreadPoolExecutor(max_workers=1) as background:
+                with phase("create containers"):
+                    # created side by side: each is a round trip the daemon spends time on
+                    worker_created = background.submit(
+                        self._create_worker, job, image, channel, submission_source, labels
+                    )
+                    harness = self._create_harness(image, channel, pack_source, binds, labels)
+                    created.append(harness)
+                    worker = worker_created.result()
+                    created.append(worker)
+                start_requested = time.time()
                 if staging is not None:
                     with phase("start the harness and the worker"):
-                        worker_started = background.submit(worker.start)
-                        harness.start()
+                        worker_started = background.submit(engine.start, worker)
+                        engine.start(harness)
                         worker_started.result()
                 else:
                     # The harness needs only the pack and the worker only the submission:
@@ -294,93 +314,87 @@ class DockerSandbox:
                     # more to import.
                     worker_started = background.submit(self._start_worker, job, harness, worker)
                     with phase("copy the pack in and start the harness"):
-                        harness.put_archive(GRADING_MOUNT, _tar(self._pack_entries(job)))
-                        harness.start()
+                        engine.put_archive(harness, GRADING_MOUNT, _tar(self._pack_entries(job)))
+                        engine.start(harness)
                     with phase("wait for the worker's start"):
                         worker_started.result()
             with phase("run the harness"):
                 output = self._wait(harness, wall_clock_limit_s(job.exercise))
             log_harness_timings(output, start_requested)
             return output
-        except docker.errors.DockerException as exc:
+        except EngineError as exc:
             raise SandboxError(f"the Docker sandbox failed: {exc}") from exc
         finally:
             with phase("remove containers and volumes"):
-                _remove(created, volumes)
+                _remove(engine, created, volumes)
                 if staging is not None:
                     shutil.rmtree(staging, ignore_errors=True)
             if threading.current_thread() is threading.main_thread():
                 signal.signal(signal.SIGTERM, previous)
 
-    def _create(
+    def _create_harness(
+        self, image: str, channel: str, pack_source: str, binds: bool, labels: dict[str, str]
+    ) -> str:
+        """The pack is a folder to bind read-only, or a volume to copy into."""
+        config = f"{GRADING_MOUNT}/config.json"
+        return self.engine.create_container(
+            f"grader-{labels[RUN_LABEL]}-harness",
+            container_config(
+                image,
+                ["python", "-P", "-m", "grader.harness.run", "--config", config],
+                labels=labels,
+                binds=[
+                    f"{channel}:{CHANNEL_MOUNT}:rw",
+                    f"{pack_source}:{GRADING_MOUNT}:{'ro' if binds else 'rw'}",
+                ],
+                runtime=self._runtime,
+                **_settings(HARNESS_MEMORY_MB, 1.0, 256, 256),
+            ),
+        )
+
+    def _create_worker(
         self,
         job: GradingJob,
         image: str,
         channel: str,
-        pack_source: str | Path,
-        submission_source: Path | None,
+        submission_source: str | None,
         labels: dict[str, str],
-        created: list[Any],
-    ) -> tuple[Any, Any]:
-        """The two containers; the pack is a volume to copy into or a folder to bind, and
-        the submission is a folder to bind or (None) copied into the channel volume."""
-        exercise = job.exercise
-        limits = exercise.limits
-        socket_path = f"{CHANNEL_MOUNT}/channel/{SOCKET_NAME}"
-        extra = {"runtime": self._runtime} if self._runtime else {}
-        config = f"{GRADING_MOUNT}/config.json"
-        harness = self.client.containers.create(
-            image,
-            ["python", "-P", "-m", "grader.harness.run", "--config", config],
-            name=f"grader-{labels[RUN_LABEL]}-harness",
-            labels=labels,
-            volumes={
-                channel: {"bind": CHANNEL_MOUNT, "mode": "rw"},
-                str(pack_source): {
-                    "bind": GRADING_MOUNT,
-                    "mode": "ro" if submission_source is not None else "rw",
-                },
-            },
-            **_hardening(HARNESS_MEMORY_MB, 1.0, 256, 256),
-            **extra,
-        )
-        created.append(harness)
-        worker = self.client.containers.create(
-            image,
-            [
-                "python",
-                "-P",  # started in /tmp, which the candidate can write
-                "-m",
-                "grader.harness.supervisor",
-                *supervisor_arguments(
-                    job,
-                    socket_path=socket_path,
-                    submission=(
-                        SUBMISSION_MOUNT if submission_source else f"{CHANNEL_MOUNT}/submission"
-                    ),
-                    workdir="/tmp/work",
+    ) -> str:
+        """The submission is a folder to bind, or (None) copied into the channel volume."""
+        limits = job.exercise.limits
+        binds = [f"{channel}:{CHANNEL_MOUNT}:ro"]
+        if submission_source is not None:
+            binds.append(f"{submission_source}:{SUBMISSION_MOUNT}:ro")
+        command = [
+            "python",
+            "-P",  # started in /tmp, which the candidate can write
+            "-m",
+            "grader.harness.supervisor",
+            *supervisor_arguments(
+                job,
+                socket_path=f"{CHANNEL_MOUNT}/channel/{SOCKET_NAME}",
+                submission=(
+                    SUBMISSION_MOUNT if submission_source else f"{CHANNEL_MOUNT}/submission"
                 ),
-            ],
-            name=f"grader-{labels[RUN_LABEL]}-worker",
-            labels=labels,
-            volumes={
-                channel: {"bind": CHANNEL_MOUNT, "mode": "ro"},
-                **(
-                    {str(submission_source): {"bind": SUBMISSION_MOUNT, "mode": "ro"}}
-                    if submission_source
-                    else {}
-                ),
-            },
-            **_hardening(limits.memory_mb, limits.cpus, limits.pids, limits.tmpfs_mb),
-            **extra,
+                workdir="/tmp/work",
+            ),
+        ]
+        return self.engine.create_container(
+            f"grader-{labels[RUN_LABEL]}-worker",
+            container_config(
+                image,
+                command,
+                labels=labels,
+                binds=binds,
+                runtime=self._runtime,
+                **_settings(limits.memory_mb, limits.cpus, limits.pids, limits.tmpfs_mb),
+            ),
         )
-        created.append(worker)
-        return harness, worker
 
-    def _start_worker(self, job: GradingJob, harness: Any, worker: Any) -> None:
+    def _start_worker(self, job: GradingJob, harness: str, worker: str) -> None:
         # through the harness: the worker's own view of the channel volume is read-only
-        harness.put_archive(CHANNEL_MOUNT, self._submission_archive(job))
-        worker.start()
+        self.engine.put_archive(harness, CHANNEL_MOUNT, self._submission_archive(job))
+        self.engine.start(worker)
 
     @staticmethod
     def _submission_archive(job: GradingJob) -> bytes:
@@ -405,46 +419,36 @@ class DockerSandbox:
             *(_tree_entries(shared, "shared") if shared else []),
         ]
 
-    def _wait(self, harness: Any, limit_s: float) -> HarnessOutput:
-        import requests.exceptions
-
-        try:
-            harness.wait(timeout=limit_s)
-        except (requests.exceptions.ConnectionError, requests.exceptions.ReadTimeout):
-            with contextlib.suppress(Exception):
-                harness.kill()
+    def _wait(self, harness: str, limit_s: float) -> HarnessOutput:
+        engine = self.engine
+        if not engine.wait(harness, limit_s):
+            with contextlib.suppress(EngineError):
+                engine.kill(harness)
             return HarnessOutput(None, timed_out=True, diagnostics=self._stderr(harness))
-        collected = bytearray()
-        for chunk in harness.logs(stdout=True, stderr=False, stream=True):
-            room = RESULTS_LIMIT_BYTES - len(collected)
-            if room <= 0:
-                break
-            collected += chunk[:room]
-        output = parse_results(bytes(collected))
+        output = parse_results(engine.logs(harness, "stdout", RESULTS_LIMIT_BYTES))
         output.diagnostics = self._stderr(harness)
         return output
 
-    @staticmethod
-    def _stderr(container: Any) -> str:
-        with contextlib.suppress(Exception):
-            tail = container.logs(stdout=False, stderr=True, tail=200)
+    def _stderr(self, container: str) -> str:
+        with contextlib.suppress(EngineError):
+            tail = self.engine.logs(container, "stderr", 4 * STDERR_TAIL_BYTES, tail=200)
             return tail[-STDERR_TAIL_BYTES:].decode("utf-8", "replace")
         return ""
 
 
-def _remove(containers: list[Any], volumes: list[Any]) -> None:
+def _remove(engine: Engine, containers: list[str], volumes: list[str]) -> None:
     """Containers in parallel (each removal waits on the daemon), then their volumes."""
 
-    def remove_container(container: Any) -> None:
+    def remove_container(container: str) -> None:
         with contextlib.suppress(Exception):
-            container.remove(force=True, v=True)
+            engine.remove_container(container)
 
     if containers:
         with ThreadPoolExecutor(max_workers=len(containers)) as pool:
             list(pool.map(remove_container, containers))
     for volume in volumes:
         with contextlib.suppress(Exception):
-            volume.remove(force=True)
+            engine.remove_volume(volume)
 
 
 def remove_leftovers(client: Any) -> int:

@@ -78,22 +78,18 @@ def image_tag(digest: str | None = None) -> str:
 
 
 def find_image(client: Any) -> str | None:
-    """The tag of an image built from the current inputs, if one exists."""
-    import docker.errors
+    """The tag of an image built from the current inputs, if one exists. `client` is an
+    engine (grader.sandbox.engine) or a Docker SDK client."""
+    from grader.sandbox.engine import as_engine
 
+    engine = as_engine(client)
     digest = inputs_hash()
     tag = image_tag(digest)
-    try:
-        # the usual case, and ten times cheaper than a filtered listing
-        if (client.images.get(tag).labels or {}).get(INPUTS_LABEL) == digest:
-            return tag
-    except docker.errors.ImageNotFound:
-        pass
-    images = client.images.list(filters={"label": f"{INPUTS_LABEL}={digest}"})
-    if not images:
-        return None
-    tags = images[0].tags
-    return tags[0] if tags else images[0].id
+    # the usual case, and ten times cheaper than a filtered listing
+    if (engine.image_labels(tag) or {}).get(INPUTS_LABEL) == digest:
+        return tag
+    images = engine.images_labelled(f"{INPUTS_LABEL}={digest}")
+    return images[0] if images else None
 
 
 def default_base_image(client: Any) -> str:
