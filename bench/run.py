@@ -53,6 +53,8 @@ PYTEST_OPTIONS = [
     "no:cacheprovider",
     "-p",
     "no:stepwise",
+    "-p",
+    "no:unraisableexception",
     "--assert=plain",
     "--import-mode=importlib",
     "-c",
