@@ -17,9 +17,6 @@ def mark(event: str) -> None:
 
 
 mark("python ready")
-import pytest  # noqa: E402 - timed on purpose
-
-mark("pytest imported")
 from grader.harness import client, run  # noqa: E402
 
 mark("grader imported")
@@ -54,14 +51,25 @@ class Marks:
         mark("tests done")
 
 
-_main = pytest.main
+_start = client.WorkerClient.start
 
 
-def _timed_main(args: list[str], plugins: list[object] | None = None) -> object:
-    return _main(args, plugins=[*(plugins or []), Marks()])
+def _timed_start(self: client.WorkerClient, connect_timeout_s: float) -> None:
+    """run.run() imports pytest right after this, once the socket listens: so do we."""
+    _start(self, connect_timeout_s)
+    mark("socket listening")
+    import pytest
+
+    mark("pytest imported")
+    main = pytest.main
+
+    def timed_main(args: list[str], plugins: list[object] | None = None) -> object:
+        return main(args, plugins=[*(plugins or []), Marks()])
+
+    pytest.main = timed_main
 
 
-pytest.main = _timed_main
+client.WorkerClient.start = _timed_start
 _exit = os._exit
 
 

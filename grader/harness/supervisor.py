@@ -283,8 +283,8 @@ class Supervisor:
             self.protocol_violation("the worker wrote a reply nobody asked for")
             return
         try:
-            os.write(self.to_worker, _LENGTH.pack(len(payload)))
-            view = memoryview(payload)
+            # one write: a header on its own would wake the worker for four bytes
+            view = memoryview(_LENGTH.pack(len(payload)) + payload)
             while view:
                 written = os.write(self.to_worker, view)
                 view = view[written:]
