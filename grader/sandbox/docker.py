@@ -2,15 +2,15 @@
 
 Both come from the sandbox image with the hardening of SPEC §5. The harness
 container holds the hidden tests and the reference; the worker container holds
-only the submission. They meet on a channel folder that carries the harness's
-socket, writable by the harness only. With a daemon on this machine the pack,
-the submission and the channel are binds of private folders (the first two
-read-only); with any other daemon they are volumes the files are copied into as
-archives (the pack into one only the harness mounts, the submission through the
-channel, which the worker mounts read-only and copies into its own tmpfs).
-Results are read from the harness container's stdout after it exits, through a
-capped stream. Containers, volumes and folders are removed in every case,
-Ctrl-C included. The daemon is reached through `grader.sandbox.engine`.
+only the submission. They meet on a per-run channel volume that carries the
+harness's socket (the worker mounts it read-only). With a daemon on this machine
+the pack and the submission are read-only binds of private copies; with any
+other daemon they are copied in as archives (the pack into a volume only the
+harness mounts, the submission through the channel volume, from which the worker
+copies it into its own tmpfs). Results are read from the harness container's
+stdout after it exits, through a capped stream. Containers, volumes and copies
+are removed in every case, Ctrl-C included. The daemon is reached through
+`grader.sandbox.engine`.
 """
 
 from __future__ import annotations
@@ -65,8 +65,7 @@ TAG_LABEL = "org.grader.tag"
 RUN_TAG_ENV = "GRADER_RUN_TAG"  # an extra label to find one caller's containers
 CHANNEL_MOUNT = "/run/grader"
 GRADING_MOUNT = "/grading"
-SOCKET_FOLDER = "channel"  # in the channel, the folder of the harness's socket
-SOCKET_PATH = f"{CHANNEL_MOUNT}/{SOCKET_FOLDER}/{SOCKET_NAME}"
+SOCKET_PATH = f"{CHANNEL_MOUNT}/channel/{SOCKET_NAME}"
 SUBMISSION_MOUNT = "/run/submission"  # bind mode: the worker's read-only view of the submission
 # How files reach the containers: "bind" mounts read-only copies made on this machine (no
 # copy through the daemon), "archive" copies tar archives in (works with a remote daemon);
@@ -283,24 +282,18 @@ class DockerSandbox:
         staging = Path(tempfile.mkdtemp(prefix="grader-run-")) if binds else None
         try:
             with phase("create volumes"):
+                channel = engine.create_volume(f"grader-{run_id}-channel", labels)
+                volumes.append(channel)
                 if staging is None:
-                    channel = engine.create_volume(f"grader-{run_id}-channel", labels)
-                    volumes.append(channel)
                     grading = engine.create_volume(f"grader-{run_id}-grading", labels)
                     volumes.append(grading)
                     pack_source, submission_source = grading, None
                 else:
                     # binds: a private folder (0700) holds the two trees the containers see
-                    # and the channel, where the harness (another user) makes its socket
                     pack_source = str(staging / "grading")
                     submission_source = str(staging / "submission")
                     _write_tree(self._pack_entries(job), Path(pack_source))
                     _write_tree(_tree_entries(job.staged.directory, "."), Path(submission_source))
-                    channel = str(staging / "channel")
-                    # made here, so that this user can delete the socket the harness makes
-                    sockets = staging / "channel" / SOCKET_FOLDER
-                    sockets.mkdir(parents=True)
-                    sockets.chmod(0o777)  # reachable only through the private 0700 folder
             with ThreadPoolExecutor(max_workers=1) as background:
                 with phase("create containers"):
                     # created side by side: each is a round trip the daemon spends time on
