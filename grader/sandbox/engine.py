@@ -117,12 +117,17 @@ def connect_engine(timeout_s: float = 120) -> Engine:
         from grader.sandbox.docker import docker_client
 
         return SdkEngine(docker_client(timeout=int(timeout_s)))
-    engine = SocketEngine(where.removeprefix("unix://"), timeout_s)
+    path = where.removeprefix("unix://")
+    engine = SocketEngine(path, timeout_s)
     try:
         engine.ping()
     except (EngineError, OSError) as exc:
+        if isinstance(exc.__cause__, PermissionError) or isinstance(exc, PermissionError):
+            hint = f"permission denied on {path}: add your user to the docker group"
+        else:
+            hint = "start it"
         raise SandboxError(
-            f"Docker daemon not reachable at {where}: start it or pass --sandbox local"
+            f"Docker daemon not reachable at {where}: {hint} or pass --sandbox local"
         ) from exc
     return engine
 
