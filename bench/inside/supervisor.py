@@ -48,6 +48,15 @@ def _timed_send(self: supervisor.Supervisor, payload: bytes) -> None:
 supervisor.Supervisor.connect = _timed_connect
 supervisor.Supervisor.spawn = _timed_spawn
 supervisor.Supervisor.send = _timed_send
-status = supervisor.main(sys.argv[1:])
-mark("exiting")
-sys.exit(status)
+_main = supervisor.main
+
+
+def _timed_main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    finally:
+        mark("exiting")
+
+
+supervisor.main = _timed_main
+supervisor.run_and_exit(sys.argv[1:])

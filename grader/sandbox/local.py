@@ -116,12 +116,7 @@ class LocalSandbox:
             target=_read_capped, args=(harness.stdout, collected), daemon=True
         )
         reader.start()
-        # Popen.wait(timeout) polls with sleeps of up to 50 ms; a thread blocked in
-        # waitpid sees the exit at once.
-        waiter = threading.Thread(target=harness.wait, daemon=True)
-        waiter.start()
-        waiter.join(timeout=total_timeout_s)
-        if waiter.is_alive():
+        if not wait_for_exit(harness, total_timeout_s):
             kill_process_group(harness)
             return HarnessOutput(None, timed_out=True, diagnostics=_tail(stderr))
         reader.join(timeout=10)
@@ -146,12 +141,20 @@ def stop_supervisor(supervisor: subprocess.Popen[bytes]) -> None:
     left = set(descendants(supervisor.pid))
     with contextlib.suppress(ProcessLookupError):
         supervisor.send_signal(signal.SIGTERM)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        supervisor.wait(timeout=3)
+    wait_for_exit(supervisor, 3)
     for pid in left | set(descendants(supervisor.pid)):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, signal.SIGKILL)
     kill_process_group(supervisor)
+
+
+def wait_for_exit(process: subprocess.Popen[bytes], timeout_s: float) -> bool:
+    """Whether the process exited within the time. Popen.wait(timeout) polls with sleeps
+    of up to 50 ms; a thread blocked in waitpid sees the exit at once."""
+    waiter = threading.Thread(target=process.wait, daemon=True)
+    waiter.start()
+    waiter.join(timeout=timeout_s)
+    return not waiter.is_alive()
 
 
 def kill_process_group(process: subprocess.Popen[bytes]) -> None:
