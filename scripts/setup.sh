@@ -22,6 +22,9 @@ if ! .venv/bin/python -c "$installed" >/dev/null 2>&1 \
   .venv/bin/pip install --quiet --disable-pip-version-check -e '.[dev,ml]'
   touch .venv/.grader-installed
 fi
+# Bytecode for grader's own modules, as a regular install would have: an editable install has
+# none, and where PYTHONDONTWRITEBYTECODE is set every command would compile them again.
+.venv/bin/python -m compileall -q grader >/dev/null
 
 docker_up() { docker info >/dev/null 2>&1; }
 
