@@ -32,25 +32,38 @@ SANDBOX_UID = 1000
 
 
 def hardening() -> dict[str, Any]:
-    """The containers' settings as grader makes them (its own function when it has one)."""
-    try:
-        from grader.sandbox.docker import _hardening
+    """grader's settings for a container (`container_config`) as the Docker SDK's keywords."""
+    from grader.sandbox.engine import container_config
 
-        return _hardening(512, 1.0, 128, 64)
-    except (ImportError, TypeError):
-        return {
-            "user": f"{SANDBOX_UID}:{SANDBOX_UID}",
-            "network_mode": "none",
-            "cap_drop": ["ALL"],
-            "security_opt": ["no-new-privileges"],
-            "read_only": True,
-            "tmpfs": {"/tmp": "rw,nosuid,nodev,size=64m,mode=1777"},  # noqa: S108 - in the container
-            "mem_limit": "512m",
-            "memswap_limit": "512m",
-            "pids_limit": 128,
-            "nano_cpus": 1_000_000_000,
-            "detach": True,
-        }
+    config = container_config(
+        "unused",
+        ["true"],
+        labels={},
+        binds=[],
+        user=f"{SANDBOX_UID}:{SANDBOX_UID}",
+        memory_mb=512,
+        cpus=1.0,
+        pids=128,
+        tmpfs_mb=64,
+        log_max_mb=20,
+    )
+    host = config["HostConfig"]
+    return {
+        "user": config["User"],
+        "environment": config["Env"],
+        "network_mode": host["NetworkMode"],
+        "cap_drop": host["CapDrop"],
+        "security_opt": host["SecurityOpt"],
+        "read_only": host["ReadonlyRootfs"],
+        "tmpfs": host["Tmpfs"],
+        "mem_limit": host["Memory"],
+        "memswap_limit": host["MemorySwap"],
+        "pids_limit": host["PidsLimit"],
+        "nano_cpus": host["NanoCpus"],
+        "ipc_mode": host["IpcMode"],
+        "log_config": {"type": host["LogConfig"]["Type"], "config": host["LogConfig"]["Config"]},
+        "detach": True,
+    }
 
 
 def tar(entries: dict[str, bytes | None]) -> bytes:
