@@ -134,3 +134,20 @@ def test_hidden_tests_can_raise_flags(local_sandbox, mini_exercise):
     forged = grade_file(BEHAVIOURS / "forged_report.py", mini_exercise, local_sandbox)
     flag = next(f for f in forged.flags if f.code == "tampering")
     assert flag.message == "misbehave() did not say fine"
+
+
+def test_a_grading_past_its_wall_clock_limit_is_stopped(any_sandbox, mini_exercise, monkeypatch):
+    """The outer kill, for a harness that would run on: here it is still waiting out a loop
+    that the per-test limit (3 s) has not yet stopped when the grading's time is up."""
+    import grader.sandbox.docker
+    import grader.sandbox.local
+
+    for module in (grader.sandbox.docker, grader.sandbox.local):
+        monkeypatch.setattr(module, "wall_clock_limit_s", lambda exercise: 1.5)
+    started = time.monotonic()
+    report = grade_file(BEHAVIOURS / "infinite_loop.py", mini_exercise, any_sandbox)
+    assert_valid_report(report.to_dict())
+    assert report.status == "error"
+    timeouts = [f for f in report.flags if f.code == "timeout"]
+    assert len(timeouts) == 1 and "wall-clock limit" in timeouts[0].message, report.flags
+    assert time.monotonic() - started < 30  # the harness's container or process was stopped
