@@ -448,7 +448,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if os.getpid() == 1:
+        # PID 1 of the worker's container: the kernel drops signals sent to it from inside
+        # its namespace unless it handles them, so it handles none (not even Python's
+        # SIGINT) and the candidate cannot stop it; Docker stops it with SIGKILL from outside.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+    else:
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     stage_workdir(args.submission, args.workdir)
     supervisor = Supervisor(args)
     try:

@@ -5,7 +5,8 @@ a lying length, an extra reply meant for a later call, the supervisor's death no
 that explodes when decoded, a dict whose keys all collide. The harness must fail only the
 affected tests, flag `tampering` where it can tell, and never end in status `error`. Ways out
 of the interpreter (`sys.exit`, `os._exit`, `KeyboardInterrupt`, `pytest.skip` and
-`pytest.exit`, a signal to itself) fail only the test that called them, never skip it.
+`pytest.exit`, a signal to itself) fail only the test that called them, never skip it; signals
+to the supervisor watching it do nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tests.hostile.conftest import (
     NOT_PASSED,
     PASSED,
     SQUARES,
+    TARGET_POINTS,
     UNIQUE,
     WORDS,
     Case,
@@ -81,6 +83,15 @@ CASES = [
                 **dict.fromkeys([SQUARES, DOUBLE, MEAN, COUNT, WORDS, UNIQUE], NOT_PASSED),
                 AFTER: PASSED,
             },
+        ),
+    ),
+    Case(
+        # PID 1 of its container, the supervisor handles no signal, so the kernel drops them
+        "kills_supervisor",
+        Expect(
+            ceiling=TARGET_POINTS,
+            score=TARGET_POINTS,
+            outcomes={SQUARES: PASSED, AFTER: PASSED},
         ),
     ),
     Case(
