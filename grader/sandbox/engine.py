@@ -233,8 +233,7 @@ class SocketEngine:
 
     def images_labelled(self, label: str) -> list[str]:
         filters = json.dumps({"label": [label]})
-        images = self._call("GET", "/images/json", params={"filters": filters})
-        return [(image.get("RepoTags") or [image["Id"]])[0] for image in images]
+        return _names(self._call("GET", "/images/json", params={"filters": filters}))
 
     def create_volume(self, name: str, labels: dict[str, str]) -> str:
         return self._call("POST", "/volumes/create", body={"Name": name, "Labels": labels})["Name"]
@@ -292,6 +291,15 @@ class SocketEngine:
         """Nothing is held between calls."""
 
 
+def _names(images: list[dict[str, Any]]) -> list[str]:
+    """A name to run each image by: its first tag, or its id when it has none."""
+    names = []
+    for image in images:
+        tags = [tag for tag in image.get("RepoTags") or [] if tag != "<none>:<none>"]
+        names.append(tags[0] if tags else image["Id"])
+    return names
+
+
 def _error_message(status: int, detail: bytes) -> str:
     with contextlib.suppress(ValueError, AttributeError):
         message = json.loads(detail).get("message")
@@ -335,8 +343,7 @@ class SdkEngine:
         return (image.get("Config") or {}).get("Labels") or {}
 
     def images_labelled(self, label: str) -> list[str]:
-        images = self._checked(self._api.images, filters={"label": label})
-        return [(image.get("RepoTags") or [image["Id"]])[0] for image in images]
+        return _names(self._checked(self._api.images, filters={"label": label}))
 
     def create_volume(self, name: str, labels: dict[str, str]) -> str:
         return self._checked(self._api.create_volume, name, labels=labels)["Name"]

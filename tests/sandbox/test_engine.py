@@ -133,3 +133,9 @@ def test_a_socket_nobody_answers_on_is_a_clear_error(monkeypatch, tmp_path):
         connect_engine()
     with pytest.raises(EngineError):
         SocketEngine(str(tmp_path / "docker.sock")).info()
+
+
+def test_images_are_found_by_label(engine, sandbox_image):
+    digest = engine.image_labels(sandbox_image)["org.grader.inputs"]
+    assert sandbox_image in engine.images_labelled(f"org.grader.inputs={digest}")
+    assert engine.images_labelled("org.grader.inputs=no-such-digest") == []
