@@ -50,11 +50,14 @@ from grader.sandbox.base import (
     wall_clock_limit_s,
 )
 from grader.sandbox.engine import (
+    DEFAULT_HOST,
+    DOCKER_API_VERSION,
     Engine,
     EngineError,
     SdkEngine,
     connect_engine,
     container_config,
+    daemon_unreachable,
 )
 from grader.sandbox.image import Progress, build_image, find_image
 
@@ -74,7 +77,6 @@ COPY_MODE_ENV = "GRADER_DOCKER_COPY"
 SANDBOX_UID = 1000
 LOG_MAX_MB = 20
 STDERR_TAIL_BYTES = 64 * 1024
-DOCKER_API_VERSION = "1.41"  # Docker Engine 20.10 and every later engine speak it
 
 
 def docker_client(timeout: int = 120) -> Any:
@@ -83,22 +85,21 @@ def docker_client(timeout: int = 120) -> Any:
     import docker.errors
     from docker.utils.proxy import ProxyConfig
 
-    where = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
-    unreachable = f"Docker daemon not reachable at {where}: start it or pass --sandbox local"
+    where = os.environ.get("DOCKER_HOST") or DEFAULT_HOST
     if where.startswith("unix://") and not _unix_socket_answers(where.removeprefix("unix://")):
         # docker-py leaks its socket when a unix connect fails, so look first
-        raise SandboxError(unreachable)
+        raise daemon_unreachable(where)
     try:
         # A fixed API version: negotiating it would contact the daemon inside the
         # constructor, and a failure there leaks the connection.
         client = docker.from_env(timeout=timeout, version=DOCKER_API_VERSION)
     except docker.errors.DockerException as exc:
-        raise SandboxError(unreachable) from exc
+        raise daemon_unreachable(where) from exc
     try:
         client.ping()
     except docker.errors.DockerException as exc:
         client.close()
-        raise SandboxError(unreachable) from exc
+        raise daemon_unreachable(where) from exc
     # The SDK copies proxy settings from ~/.docker/config.json into every
     # container's environment; a sandbox must not receive the host's proxies.
     client.api._proxy_configs = ProxyConfig()
@@ -112,14 +113,6 @@ def _unix_socket_answers(path: str) -> bool:
             probe.connect(path)
         except OSError:
             return False
-    return True
-
-
-def daemon_available() -> bool:
-    try:
-        connect_engine(timeout_s=5).close()
-    except SandboxError:
-        return False
     return True
 
 

@@ -126,10 +126,12 @@ def connect_engine(timeout_s: float = 120) -> Engine:
             hint = f"permission denied on {path}: add your user to the docker group"
         else:
             hint = "start it"
-        raise SandboxError(
-            f"Docker daemon not reachable at {where}: {hint} or pass --sandbox local"
-        ) from exc
+        raise daemon_unreachable(where, hint) from exc
     return engine
+
+
+def daemon_unreachable(where: str, hint: str = "start it") -> SandboxError:
+    return SandboxError(f"Docker daemon not reachable at {where}: {hint} or pass --sandbox local")
 
 
 def as_engine(client_or_engine: Any) -> Engine:
@@ -223,13 +225,7 @@ class SocketEngine:
         return self._call("GET", "/info")
 
     def image_labels(self, reference: str) -> dict[str, str] | None:
-        try:
-            image = self._call("GET", f"/images/{quote(reference, safe='')}/json")
-        except EngineError as exc:
-            if exc.status == 404:
-                return None
-            raise
-        return (image.get("Config") or {}).get("Labels") or {}
+        return _labels(lambda: self._call("GET", f"/images/{quote(reference, safe='')}/json"))
 
     def images_labelled(self, label: str) -> list[str]:
         filters = json.dumps({"label": [label]})
@@ -291,6 +287,17 @@ class SocketEngine:
         """Nothing is held between calls."""
 
 
+def _labels(inspect: Callable[[], dict[str, Any]]) -> dict[str, str] | None:
+    """The labels of the image `inspect` describes; None when there is no such image."""
+    try:
+        image = inspect()
+    except EngineError as exc:
+        if exc.status == 404:
+            return None
+        raise
+    return (image.get("Config") or {}).get("Labels") or {}
+
+
 def _names(images: list[dict[str, Any]]) -> list[str]:
     """A name to run each image by: its first tag, or its id when it has none."""
     names = []
@@ -334,13 +341,7 @@ class SdkEngine:
         return self._checked(self._api.info)
 
     def image_labels(self, reference: str) -> dict[str, str] | None:
-        try:
-            image = self._checked(self._api.inspect_image, reference)
-        except EngineError as exc:
-            if exc.status == 404:
-                return None
-            raise
-        return (image.get("Config") or {}).get("Labels") or {}
+        return _labels(lambda: self._checked(self._api.inspect_image, reference))
 
     def images_labelled(self, label: str) -> list[str]:
         return _names(self._checked(self._api.images, filters={"label": label}))
