@@ -62,7 +62,6 @@ def grade_command(
     min_score: float | None,
 ) -> None:
     """Grade one SUBMISSION (.py, folder, .zip, .ipynb or .sql) against an exercise."""
-    from grader.grading import grade
     from grader.sandbox import select_sandbox
 
     targets = _targets(formats, outputs)
@@ -73,8 +72,11 @@ def grade_command(
 
     with phase("connect to the sandbox"):
         chosen = select_sandbox(sandbox, progress=progress, warn=warn, runtime=runtime)
-    progress(f"grading {submission} against {exercise.id}")
     with contextlib.closing(chosen):
+        chosen.prestart()
+        from grader.grading import grade
+
+        progress(f"grading {submission} against {exercise.id}")
         report = grade(submission, exercise, chosen)
     _write(report, targets)
     sys.exit(exit_code(report, min_score))

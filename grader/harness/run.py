@@ -14,9 +14,10 @@ import json
 import os
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from grader.harness.client import FORBIDDEN_IMPORT_ERROR, WorkerClient
 
@@ -84,7 +85,9 @@ def harness_flags(
     return flags
 
 
-def run(config: dict[str, Any], started_at: float) -> dict[str, Any]:
+def connect(config: dict[str, Any]) -> WorkerClient:
+    """Listen on the channel socket; the supervisor is accepted and the first worker
+    started in the background."""
     socket_path = config["socket"]
     # Docker starts the harness while the submission is still being copied in beside it.
     os.makedirs(os.path.dirname(socket_path), exist_ok=True)
@@ -101,6 +104,14 @@ def run(config: dict[str, Any], started_at: float) -> dict[str, Any]:
         memory_mb=int(config["memory_mb"]),
     )
     client.start(connect_timeout_s=float(config.get("connect_timeout_s", 60.0)))
+    return client
+
+
+def run(
+    config: dict[str, Any], started_at: float, client: WorkerClient | None = None
+) -> dict[str, Any]:
+    if client is None:
+        client = connect(config)
     # pytest is imported only now: the worker can connect and start meanwhile
     import pytest
 
@@ -178,23 +189,62 @@ def run(config: dict[str, Any], started_at: float) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> None:
     started_at = time.time()
     parser = argparse.ArgumentParser(prog="grader-harness")
-    parser.add_argument("--config", required=True)
+    parser.add_argument("--config", required=True, help="the config file, or - to read it on stdin")
     args = parser.parse_args(argv)
-    try:
-        with open(args.config) as handle:
-            config = json.load(handle)
-    except FileNotFoundError:
-        # the host's files never arrived (a bind the daemon could not see): the host retries
-        print(json.dumps({"fatal": f"no {args.config}", "config_missing": True}), flush=True)
-        os._exit(0)
     # Only the results document goes to the real stdout; pytest's chatter goes to stderr.
     results_fd = os.dup(1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     try:
-        results = run(config, started_at)
+        if args.config == "-":
+            config, client = _config_from_stdin()
+        else:
+            config, client = _config_from_file(args.config, results_fd), None
+        results = run(config, started_at, client)
     except Exception as exc:  # noqa: BLE001 - reported to the host as a grader error
         results = {"fatal": f"{type(exc).__name__}: {exc}"}
+    _write_results(results_fd, results)
+
+
+def _config_from_file(path: str, results_fd: int) -> dict[str, Any]:
+    try:
+        with open(path) as handle:
+            config: dict[str, Any] = json.load(handle)
+    except FileNotFoundError:
+        # the host's files never arrived (a bind the daemon could not see): the host retries
+        _write_results(results_fd, {"fatal": f"no {path}", "config_missing": True})
+    return config
+
+
+def _config_from_stdin() -> tuple[dict[str, Any], WorkerClient | None]:
+    """Started ahead of its grading (local sandbox): pytest is imported while the host
+    stages the submission, and the socket listens as soon as the config arrives."""
+    received: dict[str, Any] = {}
+
+    def receive() -> None:
+        try:
+            data = sys.stdin.buffer.read()
+            if data.strip():
+                received["config"] = json.loads(data)
+                received["client"] = connect(received["config"])
+        except Exception as exc:  # noqa: BLE001 - raised again in the main thread
+            received["error"] = exc
+
+    reader = threading.Thread(target=receive, daemon=True)
+    reader.start()
+    import pytest  # noqa: F401 - the slow part of run(), done while the host works
+
+    import grader.harness.plugin  # noqa: F401
+
+    reader.join()
+    if "error" in received:
+        raise received["error"]
+    if "config" not in received:
+        os._exit(0)  # stdin closed empty: the host no longer needs this harness
+    return received["config"], received["client"]
+
+
+def _write_results(results_fd: int, results: dict[str, Any]) -> NoReturn:
     with os.fdopen(results_fd, "w") as out:
         json.dump(results, out)
         out.write("\n")

@@ -79,6 +79,9 @@ class Sandbox(Protocol):
     @property
     def image(self) -> str | None: ...
 
+    def prestart(self) -> None:
+        """Start what the next `run` needs ahead of it, while the host stages the submission."""
+
     def run(self, job: GradingJob) -> HarnessOutput: ...
 
     def close(self) -> None: ...

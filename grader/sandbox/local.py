@@ -41,71 +41,73 @@ class LocalSandbox:
     name = "local"
     confined = False
 
+    def __init__(self) -> None:
+        self._spare: StartedHarness | None = None
+
     @property
     def image(self) -> str | None:
         return None
 
+    def prestart(self) -> None:
+        """Start the next grading's harness now: its interpreter starts and imports pytest
+        while the host loads the pack and stages the submission."""
+        if self._spare is None:
+            self._spare = StartedHarness()
+
     def close(self) -> None:
-        """Nothing is held between gradings."""
+        if self._spare is not None:
+            self._spare.discard()
+            self._spare = None
 
     def run(self, job: GradingJob) -> HarnessOutput:
+        harness, self._spare = self._spare or StartedHarness(), None
+        try:
+            return self._run(job, harness)
+        finally:
+            harness.discard()
+
+    def _run(self, job: GradingJob, harness: StartedHarness) -> HarnessOutput:
         exercise = job.exercise
-        with tempfile.TemporaryDirectory(prefix="grader-") as tmp:
-            root = Path(tmp)
-            channel = root / "channel"
-            channel.mkdir(mode=0o700)
-            socket_path = str(channel / SOCKET_NAME)
-            reference = reference_file(exercise)
-            shared = shared_tests_dir(exercise)
-            config = harness_config(
-                job,
-                tests=str(exercise.hidden_tests),
-                reference=str(reference) if reference else None,
-                shared=str(shared) if shared else None,
-                socket_path=socket_path,
-            )
-            config_path = root / "config.json"
-            config_path.write_text(json.dumps(config))
-            limits = exercise.limits
-            supervisor_argv = supervisor_arguments(
-                job,
-                socket_path=socket_path,
-                submission=str(job.staged.directory),
-                workdir=str(root / "work"),
-                address_space_mb=max(2 * limits.memory_mb, limits.memory_mb + 1024),
-                max_processes=limits.pids,
-            )
-            env = process_environment()
-            harness_err = (root / "harness.err").open("w+b")
-            start_requested = time.time()
-            supervisor = subprocess.Popen(
-                [sys.executable, "-P", "-m", "grader.harness.supervisor", *supervisor_argv],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                cwd=root,
-                env=env,
-                start_new_session=True,
-            )
-            harness = subprocess.Popen(
-                [sys.executable, "-P", "-m", "grader.harness.run", "--config", str(config_path)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=harness_err,
-                cwd=root,
-                env=env,
-                start_new_session=True,
-            )
-            try:
-                output = self._wait(harness, harness_err, wall_clock_limit_s(exercise))
-                log_harness_timings(output, start_requested)
-                return output
-            finally:
-                kill_process_group(harness)
-                stop_supervisor(supervisor)
-                harness_err.close()
-                if harness.stdout is not None:
-                    harness.stdout.close()
+        root = harness.root
+        channel = root / "channel"
+        channel.mkdir(mode=0o700)
+        socket_path = str(channel / SOCKET_NAME)
+        reference = reference_file(exercise)
+        shared = shared_tests_dir(exercise)
+        config = harness_config(
+            job,
+            tests=str(exercise.hidden_tests),
+            reference=str(reference) if reference else None,
+            shared=str(shared) if shared else None,
+            socket_path=socket_path,
+        )
+        limits = exercise.limits
+        supervisor_argv = supervisor_arguments(
+            job,
+            socket_path=socket_path,
+            submission=str(job.staged.directory),
+            workdir=str(root / "work"),
+            address_space_mb=max(2 * limits.memory_mb, limits.memory_mb + 1024),
+            max_processes=limits.pids,
+        )
+        start_requested = time.time()
+        harness.send_config(config)
+        supervisor = subprocess.Popen(
+            [sys.executable, "-P", "-m", "grader.harness.supervisor", *supervisor_argv],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=root,
+            env=process_environment(),
+            start_new_session=True,
+        )
+        try:
+            output = self._wait(harness.process, harness.stderr, wall_clock_limit_s(exercise))
+            log_harness_timings(output, start_requested)
+            return output
+        finally:
+            kill_process_group(harness.process)
+            stop_supervisor(supervisor)
 
     def _wait(
         self, harness: subprocess.Popen[bytes], stderr: IO[bytes], total_timeout_s: float
@@ -123,6 +125,41 @@ class LocalSandbox:
         output = parse_results(bytes(collected))
         output.diagnostics = _tail(stderr)
         return output
+
+
+class StartedHarness:
+    """A harness process started ahead of its grading, waiting for its config on stdin,
+    with the private folder the grading's channel, config and worker live in."""
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="grader-")
+        self.root = Path(self._tmp.name)
+        self.stderr = (self.root / "harness.err").open("w+b")
+        self.process = subprocess.Popen(
+            [sys.executable, "-P", "-m", "grader.harness.run", "--config", "-"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            cwd=self.root,
+            env=process_environment(),
+            start_new_session=True,
+        )
+
+    def send_config(self, config: dict[str, object]) -> None:
+        assert self.process.stdin is not None
+        # a harness that died early is reported by the wait for its results
+        with contextlib.suppress(BrokenPipeError):
+            self.process.stdin.write(json.dumps(config).encode())
+        with contextlib.suppress(BrokenPipeError):
+            self.process.stdin.close()
+
+    def discard(self) -> None:
+        kill_process_group(self.process)
+        for stream in (self.process.stdin, self.process.stdout, self.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        self._tmp.cleanup()
 
 
 def process_environment() -> dict[str, str]:

@@ -120,6 +120,32 @@ def test_local_sandbox_leaves_no_candidate_process(local_sandbox, mini_exercise)
     assert _orphaned_workers() == []
 
 
+def test_local_harness_started_ahead_grades_the_next_submission(mini_exercise):
+    from grader.sandbox.local import LocalSandbox
+
+    sandbox = LocalSandbox()
+    try:
+        sandbox.prestart()
+        first = grade_file(BEHAVIOURS / "correct.py", mini_exercise, sandbox)
+        second = grade_file(BEHAVIOURS / "correct.py", mini_exercise, sandbox)  # none ahead
+    finally:
+        sandbox.close()
+    for report in (first, second):
+        assert report.status == "graded" and report.percent == 100.0, report.flags
+
+
+def test_an_unused_local_harness_is_stopped_and_its_folder_removed():
+    from grader.sandbox.local import LocalSandbox
+
+    sandbox = LocalSandbox()
+    sandbox.prestart()
+    spare = sandbox._spare
+    assert spare is not None and spare.process.poll() is None
+    sandbox.close()
+    assert spare.process.poll() is not None
+    assert not spare.root.exists()
+
+
 def test_local_reports_say_unconfined(local_sandbox, mini_exercise):
     report = grade_file(BEHAVIOURS / "correct.py", mini_exercise, local_sandbox)
     data = report.to_dict()
