@@ -211,8 +211,30 @@ class DockerSandbox:
         self._progress = progress or (lambda _message: None)
         self._runtime = runtime
         self._binds: bool | None = None
+        self._lookups: threading.Thread | None = None
+
+    def prestart(self) -> None:
+        """Ask the daemon what every run needs (the image's tag, whether binds work) in the
+        background, while the host stages the submission; a missing image is built by run."""
+        if self._lookups is None and (self._image is None or self._binds is None):
+            self._lookups = threading.Thread(target=self._look_up, daemon=True)
+            self._lookups.start()
+
+    def _look_up(self) -> None:
+        # a failure here is met again, and reported, when run() asks the same questions
+        with contextlib.suppress(Exception):
+            if self._image is None:
+                self._image = find_image(self.engine)
+            if self._binds is None:
+                self._binds = daemon_shares_files(self.engine)
+
+    def _join_lookups(self, timeout_s: float | None = None) -> None:
+        if self._lookups is not None:
+            self._lookups.join(timeout_s)
+            self._lookups = None
 
     def close(self) -> None:
+        self._join_lookups(timeout_s=5)
         if self._engine is not None:
             self._engine.close()
             self._engine = None
@@ -249,6 +271,7 @@ class DockerSandbox:
         return self._binds
 
     def run(self, job: GradingJob) -> HarnessOutput:
+        self._join_lookups()
         output = self._run_once(job, binds=self.binds)
         if output.config_missing and self.binds:
             # The daemon answered on a local socket but does not see this machine's files
