@@ -6,8 +6,11 @@ format (JUnit, say) means writing that module and adding one line to `_RENDERERS
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json as _json
+import threading
+from collections.abc import Iterable
 from functools import cache
 from typing import Any, Protocol
 
@@ -43,6 +46,21 @@ def render(report: Report, fmt: str, *, color: bool = False) -> str:
     return renderer(report, color=color)
 
 
+def prepare(formats: Iterable[str]) -> None:
+    """Import the renderers of `formats` in a background thread; `render` waits for an
+    import under way. Meant for a moment the host is idle (rich takes ~25 ms to import)."""
+    modules = sorted({_RENDERERS[fmt] for fmt in formats if fmt in _RENDERERS})
+    if modules:
+        threading.Thread(target=_import_quietly, args=(modules,), daemon=True).start()
+
+
+def _import_quietly(modules: list[str]) -> None:
+    for name in modules:
+        # a failure is met again, and reported, by render's own import
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+
+
 @cache
 def _schema_text() -> str:
     from importlib import resources  # ~8 ms to import, and only the schema needs it
@@ -56,4 +74,4 @@ def load_schema() -> dict[str, Any]:
     return schema
 
 
-__all__ = ["FORMATS", "load_schema", "render"]
+__all__ = ["FORMATS", "load_schema", "prepare", "render"]

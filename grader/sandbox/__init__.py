@@ -22,8 +22,13 @@ def select_sandbox(
     progress: Callable[[str], None],
     warn: Callable[[str], None],
     runtime: str | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> Sandbox:
-    """`auto` is Docker when a daemon answers, else local with a loud warning."""
+    """`auto` is Docker when a daemon answers, else local with a loud warning.
+
+    `on_wait` is called (it must return at once) each time a grading's harness is running
+    and the host has nothing to do but wait for its results.
+    """
     if choice not in SANDBOX_CHOICES:
         raise UsageError(f"unknown sandbox {choice!r} (choose from {', '.join(SANDBOX_CHOICES)})")
     if choice in ("auto", "docker"):
@@ -38,8 +43,8 @@ def select_sandbox(
                 raise
             warn("no Docker daemon answered: falling back to --sandbox local")
         else:
-            return DockerSandbox(engine=engine, progress=progress, runtime=runtime)
+            return DockerSandbox(engine=engine, progress=progress, runtime=runtime, on_wait=on_wait)
     from grader.sandbox.local import LocalSandbox
 
     warn(UNCONFINED_WARNING)
-    return LocalSandbox()
+    return LocalSandbox(on_wait=on_wait)

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -41,8 +42,9 @@ class LocalSandbox:
     name = "local"
     confined = False
 
-    def __init__(self) -> None:
+    def __init__(self, on_wait: Callable[[], None] | None = None) -> None:
         self._spare: StartedHarness | None = None
+        self._on_wait = on_wait or (lambda: None)
 
     @property
     def image(self) -> str | None:
@@ -101,6 +103,7 @@ class LocalSandbox:
             env=process_environment(),
             start_new_session=True,
         )
+        self._on_wait()
         try:
             output = self._wait(harness.process, harness.stderr, wall_clock_limit_s(exercise))
             log_harness_timings(output, start_requested)
