@@ -294,14 +294,15 @@ MILESTONES = [
         "",
     ),
     ("host: image lookup (inputs hash, images.list)", "host: image lookup", "end", ""),
+    ("local: start the harness ahead (prestart)", "host: start the harness process", "end", ""),
     ("host: stage submission", "host: stage submission", "end", ""),
     ("docker: volume create", "docker: volumes.create", "end", "last"),
     ("docker: containers create (side by side)", "docker: containers.create", "end", "last"),
     ("docker: copy in (put_archive x2), worker start sent", "docker: harness.start", "start", ""),
     ("docker: harness start() call", "docker: harness.start", "end", ""),
     (
-        "local: start the supervisor and harness processes",
-        "host: start the harness process",
+        "local: send the config, start the supervisor",
+        "host: start the supervisor process",
         "end",
         "",
     ),
@@ -562,5 +563,7 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == CHILD_FLAG:
-        sys.exit(run_child(Path(sys.argv[2]), *sys.argv[3:7]))
+        from grader.cli.main import _exit_now  # how the real CLI leaves (no teardown)
+
+        _exit_now(run_child(Path(sys.argv[2]), *sys.argv[3:7]))
     sys.exit(main())
