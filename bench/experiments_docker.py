@@ -51,6 +51,7 @@ def hardening() -> dict[str, Any]:
     return {
         "user": config["User"],
         "environment": config["Env"],
+        "network_disabled": config["NetworkDisabled"],
         "network_mode": host["NetworkMode"],
         "cap_drop": host["CapDrop"],
         "security_opt": host["SecurityOpt"],

@@ -101,6 +101,10 @@ def container_config(
         "User": user,
         "Env": ["HOME=/tmp"],
         "Labels": labels,
+        # No network at all: runc gives the container an empty namespace of its own. The
+        # daemon's "none" network (kept in HostConfig) would set one up through libnetwork,
+        # a re-exec of the daemon that doubles a container's start (~85 ms here).
+        "NetworkDisabled": True,
         "AttachStdin": False,
         "AttachStdout": False,
         "AttachStderr": False,

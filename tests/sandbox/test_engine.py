@@ -83,6 +83,7 @@ def test_containers_get_the_sandbox_walls(engine, containers, sandbox_image, doc
     attrs = docker_client.api.inspect_container(container)
     host = attrs["HostConfig"]
     assert host["NetworkMode"] == "none"
+    assert attrs["Config"]["NetworkDisabled"] is True
     assert host["ReadonlyRootfs"] is True
     assert host["CapDrop"] == ["ALL"]
     assert host["SecurityOpt"] == ["no-new-privileges"]
