@@ -51,7 +51,9 @@ def prepare(formats: Iterable[str]) -> None:
     import under way. Meant for a moment the host is idle (rich takes ~25 ms to import)."""
     modules = sorted({_RENDERERS[fmt] for fmt in formats if fmt in _RENDERERS})
     if modules:
-        threading.Thread(target=_import_quietly, args=(modules,), daemon=True).start()
+        # no thread to spare (the machine at its process limit): render imports them itself
+        with contextlib.suppress(RuntimeError):
+            threading.Thread(target=_import_quietly, args=(modules,), daemon=True).start()
 
 
 def _import_quietly(modules: list[str]) -> None:

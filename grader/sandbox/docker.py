@@ -220,8 +220,10 @@ class DockerSandbox:
         """Ask the daemon what every run needs (the image's tag, whether binds work) in the
         background, while the host stages the submission; a missing image is built by run."""
         if self._lookups is None and (self._image is None or self._binds is None):
-            self._lookups = threading.Thread(target=self._look_up, daemon=True)
-            self._lookups.start()
+            lookups = threading.Thread(target=self._look_up, daemon=True)
+            with contextlib.suppress(RuntimeError):  # no thread to spare: run() asks itself
+                lookups.start()
+                self._lookups = lookups
 
     def _look_up(self) -> None:
         # a failure here is met again, and reported, when run() asks the same questions

@@ -54,7 +54,9 @@ class LocalSandbox:
         """Start the next grading's harness now: its interpreter starts and imports pytest
         while the host loads the pack and stages the submission."""
         if self._spare is None:
-            self._spare = StartedHarness()
+            # a head start only: when no process can be started now, run() tries and reports
+            with contextlib.suppress(OSError):
+                self._spare = StartedHarness()
 
     def close(self) -> None:
         if self._spare is not None:
@@ -138,15 +140,20 @@ class StartedHarness:
         self._tmp = tempfile.TemporaryDirectory(prefix="grader-")
         self.root = Path(self._tmp.name)
         self.stderr = (self.root / "harness.err").open("w+b")
-        self.process = subprocess.Popen(
-            [sys.executable, "-P", "-m", "grader.harness.run", "--config", "-"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.stderr,
-            cwd=self.root,
-            env=process_environment(),
-            start_new_session=True,
-        )
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-P", "-m", "grader.harness.run", "--config", "-"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.stderr,
+                cwd=self.root,
+                env=process_environment(),
+                start_new_session=True,
+            )
+        except OSError:
+            self.stderr.close()
+            self._tmp.cleanup()
+            raise
 
     def send_config(self, config: dict[str, object]) -> None:
         assert self.process.stdin is not None

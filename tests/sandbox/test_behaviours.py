@@ -7,7 +7,9 @@ replaced and the next test still runs and scores.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -132,6 +134,27 @@ def test_local_harness_started_ahead_grades_the_next_submission(mini_exercise):
         sandbox.close()
     for report in (first, second):
         assert report.status == "graded" and report.percent == 100.0, report.flags
+
+
+def test_a_harness_that_cannot_start_ahead_is_started_by_the_grading(monkeypatch, mini_exercise):
+    import subprocess
+
+    from grader.sandbox.local import LocalSandbox
+
+    def no_process(*args, **kwargs):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    folders = set(Path(tempfile.gettempdir()).glob("grader-*"))
+    sandbox = LocalSandbox()
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    sandbox.prestart()  # a head start only: nothing is raised, nothing is left behind
+    monkeypatch.undo()
+    assert set(Path(tempfile.gettempdir()).glob("grader-*")) == folders
+    try:
+        report = grade_file(BEHAVIOURS / "correct.py", mini_exercise, sandbox)
+    finally:
+        sandbox.close()
+    assert report.status == "graded" and report.percent == 100.0, report.flags
 
 
 def test_an_unused_local_harness_is_stopped_and_its_folder_removed():
