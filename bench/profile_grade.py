@@ -374,10 +374,10 @@ WORKER_CHAIN = [
     ("worker: waiting for the harness socket", "worker: connecting", "", "worker: connected"),
     ("worker: spawn request", "worker: connected", "", "worker: spawn requested"),
     (
-        "worker: worker process start, imports, candidate import",
+        "worker: start the worker process, hand its channel over",
         "worker: spawn requested",
         "",
-        "worker: worker ready relayed",
+        "worker: worker channel handed over",
     ),
 ]
 

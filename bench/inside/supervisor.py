@@ -38,11 +38,11 @@ def _timed_spawn(self: supervisor.Supervisor) -> None:
     mark("worker process started")
 
 
-def _timed_send(self: supervisor.Supervisor, payload: bytes) -> None:
-    _send(self, payload)
-    if not _relayed:
+def _timed_send(self: supervisor.Supervisor, payload: bytes, fds: tuple[int, ...] = ()) -> None:
+    _send(self, payload, fds)
+    if fds and not _relayed:
         _relayed.append(True)
-        mark("worker ready relayed")
+        mark("worker channel handed over")
 
 
 supervisor.Supervisor.connect = _timed_connect

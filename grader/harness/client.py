@@ -9,6 +9,7 @@ next test, within the exercise's restart budget.
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
 import struct
 import threading
@@ -20,6 +21,8 @@ from grader.harness.codec import MAX_FRAME_BYTES, CodecError, Decoder, Encoder, 
 
 _LENGTH = struct.Struct(">I")
 KILL_ACK_TIMEOUT_S = 10.0
+# a worker that closed its channel has this long to be reported dead before it is killed
+CLOSED_CHANNEL_GRACE_S = 2.0
 FORBIDDEN_IMPORT_ERROR = "ForbiddenImportError"  # the worker's exception for refused imports
 
 
@@ -80,7 +83,62 @@ class _Disconnected(Exception):
     pass
 
 
+class _Frames:
+    """Length-prefixed frames arriving on one socket, buffered."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buffer = bytearray()
+        self.closed = False
+        self.closed_at = 0.0
+        self.fds: list[int] = []  # descriptors that came with the frames (SCM_RIGHTS)
+
+    def frame(self) -> bytes | None:
+        """The next whole frame, if it has arrived; CodecError when its length lies."""
+        if len(self.buffer) < _LENGTH.size:
+            return None
+        (length,) = _LENGTH.unpack_from(self.buffer)
+        if length > MAX_FRAME_BYTES:
+            raise CodecError(f"reply of {length} bytes exceeds the limit")
+        if len(self.buffer) < _LENGTH.size + length:
+            return None
+        frame = bytes(self.buffer[_LENGTH.size : _LENGTH.size + length])
+        del self.buffer[: _LENGTH.size + length]
+        return frame
+
+    def fill(self, *, with_fds: bool = False, wait: bool = True) -> bool:
+        """Read what has arrived (blocking unless `wait` is False); False when nothing had."""
+        flags = 0 if wait else socket.MSG_DONTWAIT
+        try:
+            if with_fds:
+                chunk, fds, _, _ = socket.recv_fds(self.sock, 1 << 20, 4, flags)
+                self.fds += fds
+            else:
+                chunk = self.sock.recv(1 << 20, flags)
+        except BlockingIOError:
+            return False
+        except OSError:
+            chunk = b""
+        if not chunk:
+            if not self.closed:
+                self.closed, self.closed_at = True, time.monotonic()
+            return False
+        self.buffer += chunk
+        return True
+
+    def close(self) -> None:
+        for fd in self.fds:
+            with contextlib.suppress(OSError):
+                socket.close(fd)
+        self.fds = []
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+
 class WorkerClient:
+    """The harness's side of the sandbox: a control connection to the supervisor, which
+    starts and kills workers, and a channel of its own to each worker it started."""
+
     def __init__(
         self, listener: socket.socket, *, import_timeout_s: float, restarts: int, memory_mb: int
     ) -> None:
@@ -89,6 +147,8 @@ class WorkerClient:
         self.restart_budget = restarts
         self.memory_mb = memory_mb
         self.conn: socket.socket | None = None
+        self.control: _Frames | None = None
+        self.data: _Frames | None = None  # the current worker's channel
         self.encoder = Encoder()
         self.decoder = Decoder()
         self.generation = 0  # bumps whenever a new worker starts; old handles go stale
@@ -98,7 +158,6 @@ class WorkerClient:
         self.events = ChannelEvents()
         self.deadline: float | None = None
         self.time_limit_s: float = 0.0
-        self._buffer = bytearray()
         self._lock = threading.Lock()
         self._warm: threading.Thread | None = None
         self.ready_at = 0.0  # when the first worker answered, for profiling
@@ -121,6 +180,7 @@ class WorkerClient:
             except OSError as exc:
                 self.broken = f"the sandbox's worker never connected ({exc})"
                 return
+            self.control = _Frames(self.conn)
             self._spawn_locked()
 
     def _wait_warm(self) -> None:
@@ -129,47 +189,70 @@ class WorkerClient:
             self._warm = None
 
     def _send(self, message: dict[str, Any]) -> None:
+        """A request to the supervisor."""
         assert self.conn is not None
         payload = self.encoder.encode(message)
         self.conn.sendall(_LENGTH.pack(len(payload)) + payload)
 
-    def _recv(self, timeout_s: float | None) -> Any:
-        """One decoded frame; socket.timeout when the deadline passes."""
-        assert self.conn is not None
+    def _next(self, timeout_s: float | None, *, from_worker: bool) -> tuple[str, Any]:
+        """The next message of the worker (when `from_worker`) or of the supervisor,
+        whichever comes first, decoded: ("worker", None) once the worker's channel has been
+        closed for CLOSED_CHANNEL_GRACE_S without a word from the supervisor; TimeoutError
+        when the deadline passes."""
+        assert self.control is not None
         end = None if timeout_s is None else time.monotonic() + max(timeout_s, 0.0)
+        data = self.data if from_worker else None
         while True:
-            if len(self._buffer) >= _LENGTH.size:
-                (length,) = _LENGTH.unpack_from(self._buffer)
-                if length > MAX_FRAME_BYTES:
-                    raise CodecError(f"reply of {length} bytes exceeds the limit")
-                if len(self._buffer) >= _LENGTH.size + length:
-                    frame = bytes(self._buffer[_LENGTH.size : _LENGTH.size + length])
-                    del self._buffer[: _LENGTH.size + length]
-                    return self.decoder.decode(frame)
-            if end is not None:
-                remaining = end - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError
-                self.conn.settimeout(remaining)
-            else:
-                self.conn.settimeout(None)
-            try:
-                chunk = self.conn.recv(1 << 20)
-            except TimeoutError:
-                raise
-            except OSError as exc:
-                raise _Disconnected(str(exc)) from exc
-            if not chunk:
+            # the worker's reply first: a death right after it is for the next request
+            frame = data.frame() if data is not None else None
+            if frame is not None:
+                return "worker", self.decoder.decode(frame)
+            frame = self.control.frame()
+            if frame is not None:
+                return "supervisor", self.decoder.decode(frame)
+            if self.control.closed:
                 raise _Disconnected("the sandbox closed the channel")
-            self._buffer += chunk
+            waits = [] if end is None else [end - time.monotonic()]
+            if data is not None and data.closed:
+                grace = data.closed_at + CLOSED_CHANNEL_GRACE_S - time.monotonic()
+                if grace <= 0:
+                    return "worker", None
+                waits.append(grace)
+            remaining = min(waits) if waits else None
+            if remaining is not None and remaining <= 0:
+                raise TimeoutError
+            sockets = [self.control.sock]
+            if data is not None and not data.closed:
+                sockets.append(data.sock)
+            try:
+                readable, _, _ = select.select(sockets, [], [], remaining)
+            except (OSError, ValueError) as exc:
+                raise _Disconnected(str(exc)) from exc
+            if data is not None and data.sock in readable:
+                data.fill()
+            if self.control.sock in readable:
+                self.control.fill(with_fds=True)
+
+    def _close_data(self) -> None:
+        if self.data is not None:
+            self.data.close()
+            self.data = None
 
     # -- worker lifecycle ----------------------------------------------------------
     def _spawn_locked(self) -> None:
         self.generation += 1
         self.alive = False
+        self._close_data()
+        assert self.control is not None
+        for fd in self.control.fds:  # came with a start given up on: the supervisor killed it
+            with contextlib.suppress(OSError):
+                socket.close(fd)
+        self.control.fds = []
+        end = time.monotonic() + self.import_timeout_s
         try:
             self._send({"op": "spawn"})
-            reply = self._recv(self.import_timeout_s)
+            self._receive_channel(end)
+            source, reply = self._next(end - time.monotonic(), from_worker=True)
         except TimeoutError:
             self._kill_locked()
             self.import_error = ImportFailed(
@@ -182,11 +265,14 @@ class WorkerClient:
         except CodecError as exc:
             self._violation(f"the worker answered out of protocol ({exc})")
             return
-        if isinstance(reply, dict) and reply.get("ready") is True:
+        if reply is None:  # the worker closed its channel and was not reported dead
+            self._kill_locked()
+            reply = {"died": {"exitcode": None, "signal": None, "oom": False}}
+        if isinstance(reply, dict) and reply.get("ready") is True and source == "worker":
             self.alive = True
             if not self.ready_at:
                 self.ready_at = time.time()
-        elif isinstance(reply, dict) and reply.get("ready") is False:
+        elif isinstance(reply, dict) and reply.get("ready") is False and source == "worker":
             error = _candidate_error(reply.get("raised"))
             self.import_error = ImportFailed(error, "your code failed while being imported")
         elif isinstance(reply, dict) and "died" in reply:
@@ -197,14 +283,31 @@ class WorkerClient:
         else:
             self._violation("the worker answered out of protocol at start-up")
 
+    def _receive_channel(self, end: float) -> None:
+        """Wait for the supervisor's word that the worker started, with our end of its
+        channel; a death notice before it is of the worker this one replaces."""
+        assert self.control is not None
+        while True:
+            _, message = self._next(end - time.monotonic(), from_worker=False)
+            if isinstance(message, dict) and message.get("spawned") is True:
+                break
+        fds, self.control.fds = self.control.fds, []
+        if not fds:
+            raise _Disconnected("the supervisor started a worker without a channel")
+        for fd in fds[1:]:
+            with contextlib.suppress(OSError):
+                socket.close(fd)
+        self.data = _Frames(socket.socket(fileno=fds[0]))
+
     def _kill_locked(self) -> bool:
         """Kill the worker tree; False when the supervisor no longer answers."""
         self.alive = False
+        self._close_data()
         try:
             self._send({"op": "kill"})
             end = time.monotonic() + KILL_ACK_TIMEOUT_S
             while True:
-                reply = self._recv(end - time.monotonic())
+                _, reply = self._next(end - time.monotonic(), from_worker=False)
                 if isinstance(reply, dict) and "killed" in reply:
                     killed = reply["killed"]
                     if isinstance(killed, dict) and killed.get("oom") is True:
@@ -249,8 +352,17 @@ class WorkerClient:
                 raise WorkerCrashed("the worker is not running after an earlier failure")
             timeout = None if self.deadline is None else self.deadline - time.monotonic()
             try:
-                self._send(message)
-                reply = self._recv(timeout)
+                if self._worker_spoke():
+                    return self._protocol_death("the worker wrote a reply nobody asked for")
+                self._send_to_worker(message, timeout)
+                source, reply = self._next(timeout, from_worker=True)
+                if reply is None:  # its channel closed, and no death was reported
+                    self._kill_locked()
+                    reply = {"died": {"exitcode": None, "signal": None, "oom": False}}
+                elif source == "worker" and self.data is not None and self.data.buffer:
+                    return self._protocol_death("the worker answered one request twice")
+                elif source == "supervisor" and not (isinstance(reply, dict) and "died" in reply):
+                    return self._protocol_death("the sandbox sent a message nobody asked for")
             except TimeoutError:
                 self.events.timeouts += 1
                 self._kill_locked()
@@ -264,6 +376,35 @@ class WorkerClient:
                 self._violation(f"the worker answered out of protocol ({exc})")
                 raise ProtocolViolation("the worker answered out of protocol") from None
             return self._interpret(reply)
+
+    def _worker_spoke(self) -> bool:
+        """Whether the worker wrote since its last reply: it answers only when asked."""
+        data = self.data
+        if data is None:
+            return False
+        return bool(data.buffer) or data.fill(wait=False)
+
+    def _send_to_worker(self, message: dict[str, Any], timeout_s: float | None) -> None:
+        data = self.data
+        if data is None or data.closed:
+            return  # a dead worker is reported by the supervisor
+        payload = self.encoder.encode(message)
+        # a worker that stops reading must not hold the harness past the test's deadline
+        data.sock.settimeout(None if timeout_s is None else max(timeout_s, 0.001))
+        try:
+            data.sock.sendall(_LENGTH.pack(len(payload)) + payload)
+        except TimeoutError:
+            raise
+        except OSError:
+            pass  # it is gone: the supervisor says how
+        finally:
+            data.sock.settimeout(None)
+
+    def _protocol_death(self, reason: str) -> Any:
+        """The worker broke the protocol: it is killed and its test crashes."""
+        self._kill_locked()
+        died = {"exitcode": None, "signal": None, "oom": False, "protocol": reason}
+        return self._interpret({"died": died})
 
     def _interpret(self, reply: Any) -> Any:
         if not isinstance(reply, dict) or len(reply) != 1:
@@ -296,10 +437,14 @@ class WorkerClient:
                 return 0, b""
             try:
                 self._send({"op": "status"})
-                reply = self._recv(KILL_ACK_TIMEOUT_S)
+                end = time.monotonic() + KILL_ACK_TIMEOUT_S
+                while True:
+                    _, reply = self._next(end - time.monotonic(), from_worker=False)
+                    if isinstance(reply, dict) and "status" in reply:
+                        break  # a death notice on the way is of a worker no test asks any more
             except (TimeoutError, _Disconnected, OSError, CodecError):
                 return 0, b""
-            status = reply.get("status") if isinstance(reply, dict) else None
+            status = reply.get("status")
             if not isinstance(status, dict):
                 return 0, b""
             size = status.get("output_bytes")
@@ -308,6 +453,7 @@ class WorkerClient:
 
     def shutdown(self) -> None:
         self._wait_warm()
+        self._close_data()
         if self.conn is not None:
             with contextlib.suppress(OSError):
                 self._send({"op": "shutdown"})

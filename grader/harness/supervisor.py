@@ -1,16 +1,19 @@
-"""The supervisor: starts, relays to and kills worker processes.
+"""The supervisor: starts and kills worker processes, drains their output.
 
 It runs beside the candidate's code (PID 1 of the worker container, or a child
 of the local sandbox) and connects to the harness's socket. It is no trust
-boundary: the harness treats every byte relayed from here as hostile. Its job
-is liveness: spawn a worker on request, relay one request at a time, drain the
-worker's output within a cap, and kill the worker's whole process tree when
-the harness says so or when the worker dies.
+boundary: the harness treats every byte from this side as hostile. Its job is
+liveness: spawn a worker on request and hand the harness its end of the
+worker's channel, drain the worker's output within a cap, report the worker's
+death, and kill the worker's whole process tree when the harness says so.
 
-Harness → supervisor: frames {"op": "spawn"|"kill"|"status"|"shutdown"} are
-handled here; every other frame is relayed to the worker unchanged.
-Supervisor → harness: worker frames unchanged, or {"died": {...}},
-{"killed": {...}}, {"status": {...}} of its own.
+The harness talks to each worker over a socket pair of its own: the supervisor
+keeps none of it, so a call is one round trip harness <-> worker.
+
+Harness -> supervisor: frames {"op": "spawn"|"kill"|"status"|"shutdown"}.
+Supervisor -> harness: {"spawned": true} carrying the harness's end of the new
+worker's channel (SCM_RIGHTS), {"died": {...}} when a worker exits on its own,
+{"killed": {...}}, {"status": {...}}.
 """
 
 from __future__ import annotations
@@ -36,10 +39,9 @@ from grader.harness.codec import Encoder
 from grader.harness.processes import descendants
 
 _LENGTH = struct.Struct(">I")
-RELAY_FRAME_LIMIT = 256 * 1024 * 1024
-# {"op": "shutdown"} and its kin are a few bytes; anything longer is relayed without being
-# decoded here, so no argument's numpy array makes this process import numpy (from a folder
-# the candidate can write, with pids the candidate may have used up).
+# {"op": "shutdown"} and its kin are a few bytes; a longer frame is not decoded here, so that
+# nothing the harness could send makes this process import numpy (from a folder the candidate
+# can write, with pids the candidate may have used up).
 CONTROL_FRAME_LIMIT = 64
 CONTROL_OPS = frozenset({"spawn", "kill", "status", "shutdown"})
 PR_SET_CHILD_SUBREAPER = 36
@@ -62,38 +64,14 @@ def oom_kill_count() -> int:
     return 0
 
 
-class FrameBuffer:
-    """Accumulates bytes from a non-blocking pipe and yields whole frames."""
-
-    def __init__(self) -> None:
-        self.data = bytearray()
-
-    def feed(self, chunk: bytes) -> None:
-        self.data += chunk
-
-    def frames(self) -> list[bytes]:
-        out = []
-        while len(self.data) >= _LENGTH.size:
-            (length,) = _LENGTH.unpack_from(self.data)
-            if length > RELAY_FRAME_LIMIT:
-                raise ValueError("worker sent an oversized frame")
-            if len(self.data) < _LENGTH.size + length:
-                break
-            out.append(bytes(self.data[_LENGTH.size : _LENGTH.size + length]))
-            del self.data[: _LENGTH.size + length]
-        return out
-
-
 class Supervisor:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.conn: socket.socket | None = None
         self.worker: subprocess.Popen[bytes] | None = None
-        self.to_worker: int | None = None
-        self.from_worker: int | None = None
         self.output_fd: int | None = None
-        self.frames = FrameBuffer()
-        self.selector: selectors.BaseSelector | None = None
+        self.exit_fd: int | None = None  # a pidfd of the worker: readable once it exits
+        self.selector = selectors.DefaultSelector()
         self.output_bytes = 0
         self.output_head = bytearray()
         self.encoder = Encoder()
@@ -120,18 +98,25 @@ class Supervisor:
                     raise
                 time.sleep(0.02)
 
-    def send(self, payload: bytes) -> None:
+    def send(self, payload: bytes, fds: tuple[int, ...] = ()) -> None:
         assert self.conn is not None
-        self.conn.sendall(_LENGTH.pack(len(payload)) + payload)
+        frame = _LENGTH.pack(len(payload)) + payload
+        if fds:
+            # a control frame is a few bytes: one sendmsg carries it whole, with the fds
+            socket.send_fds(self.conn, [frame], list(fds))
+        else:
+            self.conn.sendall(frame)
 
-    def send_value(self, value: Any) -> None:
-        self.send(self.encoder.encode(value))
+    def send_value(self, value: Any, fds: tuple[int, ...] = ()) -> None:
+        self.send(self.encoder.encode(value), fds)
 
     # -- worker lifecycle ----------------------------------------------------------
     def spawn(self) -> None:
+        """Start a worker and hand the harness its end of the worker's channel."""
         self.kill_all()
-        proto_in_r, proto_in_w = os.pipe()
-        proto_out_r, proto_out_w = os.pipe()
+        harness_end, worker_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        read_fd = worker_end.fileno()
+        write_fd = os.dup(read_fd)
         output_r, output_w = os.pipe()
         args = self.args
         command = [
@@ -140,9 +125,9 @@ class Supervisor:
             "-m",
             "grader.harness.worker",
             "--read-fd",
-            str(proto_in_r),
+            str(read_fd),
             "--write-fd",
-            str(proto_out_w),
+            str(write_fd),
             "--submission",
             args.workdir,
             "--entry-module",
@@ -163,28 +148,33 @@ class Supervisor:
         for name in args.forbidden:
             command += ["--forbidden", name]
         self.oom_before = oom_kill_count()
-        self.worker = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=output_w,
-            stderr=output_w,
-            pass_fds=(proto_in_r, proto_out_w),
-            cwd=args.workdir,
-            env=worker_environment(),
-            start_new_session=True,
-        )
-        for fd in (proto_in_r, proto_out_w, output_w):
-            os.close(fd)
-        self.to_worker, self.from_worker, self.output_fd = proto_in_w, proto_out_r, output_r
-        os.set_blocking(self.from_worker, False)
-        os.set_blocking(self.output_fd, False)
-        self.frames = FrameBuffer()
-        # one selector per worker, not per request: a call is a few hundred microseconds
-        self.selector = selectors.DefaultSelector()
-        self.selector.register(self.from_worker, selectors.EVENT_READ, "worker")
-        self.selector.register(self.output_fd, selectors.EVENT_READ, "output")
-        assert self.conn is not None
-        self.selector.register(self.conn, selectors.EVENT_READ, "harness")
+        try:
+            self.worker = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=output_w,
+                stderr=output_w,
+                pass_fds=(read_fd, write_fd),
+                cwd=args.workdir,
+                env=worker_environment(),
+                start_new_session=True,
+            )
+        finally:
+            worker_end.close()
+            for fd in (write_fd, output_w):
+                os.close(fd)
+        self.output_fd = output_r
+        os.set_blocking(output_r, False)
+        self.selector.register(output_r, selectors.EVENT_READ, "output")
+        try:
+            self.exit_fd = os.pidfd_open(self.worker.pid)
+            self.selector.register(self.exit_fd, selectors.EVENT_READ, "exit")
+        except (AttributeError, OSError):
+            self.exit_fd = None  # an older kernel: the exit is polled for instead
+        try:
+            self.send_value({"spawned": True}, (harness_end.fileno(),))
+        finally:
+            harness_end.close()  # the harness and the worker hold the channel; we keep none
 
     def kill_all(self) -> None:
         """SIGKILL every process but ourselves, then reap them."""
@@ -209,14 +199,13 @@ class Supervisor:
             with contextlib.suppress(ChildProcessError, OSError):
                 self.worker.wait(timeout=5)
         self.worker = None
-        if self.selector is not None:
-            self.selector.close()
-            self.selector = None
-        for fd in (self.to_worker, self.from_worker, self.output_fd):
+        for fd in (self.output_fd, self.exit_fd):
             if fd is not None:
+                with contextlib.suppress(KeyError, ValueError):
+                    self.selector.unregister(fd)
                 with contextlib.suppress(OSError):
                     os.close(fd)
-        self.to_worker = self.from_worker = self.output_fd = None
+        self.output_fd = self.exit_fd = None
 
     def reap(self) -> None:
         while True:
@@ -245,15 +234,14 @@ class Supervisor:
         oom = oom_kill_count() > self.oom_before
         return {"exitcode": code, "signal": -code if code < 0 else None, "oom": oom}
 
-    def await_exit(self, grace_s: float) -> dict[str, Any] | None:
-        deadline = time.monotonic() + grace_s
-        while time.monotonic() < deadline:
-            exited = self.worker_exit()
-            if exited is not None:
-                return exited
-            self.drain_output()
-            time.sleep(0.01)
-        return None
+    def report_death(self) -> None:
+        """The worker exited on its own: what remains of its tree goes, the harness hears."""
+        exited = self.worker_exit()
+        if exited is None:
+            return
+        self.drain_output()
+        self.kill_all()
+        self.send_value({"died": exited})
 
     # -- output --------------------------------------------------------------------
     def drain_output(self) -> bool:
@@ -274,121 +262,53 @@ class Supervisor:
             if room > 0:
                 self.output_head += chunk[:room]
 
-    # -- relay ---------------------------------------------------------------------
-    def relay(self, payload: bytes) -> None:
-        """Forward one request and answer with the worker's reply or its death."""
-        assert self.conn is not None
-        if self.to_worker is None:
-            self.send_value({"died": {"exitcode": None, "signal": None, "oom": False}})
-            return
-        if self.unsolicited_bytes():
-            self.protocol_violation("the worker wrote a reply nobody asked for")
-            return
-        try:
-            # one write: a header on its own would wake the worker for four bytes
-            view = memoryview(_LENGTH.pack(len(payload)) + payload)
-            while view:
-                written = os.write(self.to_worker, view)
-                view = view[written:]
-        except OSError:
-            pass  # a dead worker is noticed below
-        self.await_worker_reply()
-
-    def unsolicited_bytes(self) -> bool:
-        """Whether the worker wrote anything since its last reply: it answers only when asked."""
-        if self.frames.data:
-            return True
-        assert self.from_worker is not None
-        try:
-            chunk = os.read(self.from_worker, 1 << 20)
-        except (BlockingIOError, OSError):
-            return False
-        self.frames.feed(chunk)
-        return bool(chunk)
-
-    def protocol_violation(self, reason: str) -> None:
-        self.kill_all()
-        died = {"exitcode": None, "signal": None, "oom": False, "protocol": reason}
-        self.send_value({"died": died})
-
-    def await_worker_reply(self) -> None:
-        selector = self.selector
-        assert selector is not None and self.from_worker is not None
-        worker_eof = False
-        while True:
-            for key, _ in selector.select(timeout=0.05):
-                if key.data == "output":
-                    if self.drain_output():
-                        selector.unregister(key.fileobj)  # closed: it would stay readable
-                elif key.data == "harness":
-                    # The harness only speaks while we wait to interrupt (kill or stop).
-                    return
-                elif key.data == "worker":
-                    try:
-                        chunk = os.read(self.from_worker, 1 << 20)
-                    except BlockingIOError:
-                        continue
-                    if not chunk:
-                        worker_eof = True
-                        selector.unregister(self.from_worker)
-                        continue
-                    try:
-                        self.frames.feed(chunk)
-                        replies = self.frames.frames()
-                    except ValueError:
-                        self.protocol_violation("the worker sent an oversized frame")
-                        return
-                    if len(replies) > 1 or (replies and self.frames.data):
-                        self.protocol_violation("the worker answered one request twice")
-                        return
-                    if replies:
-                        self.send(replies[0])
-                        return
-            exited = self.worker_exit()
-            if exited is None and worker_eof:
-                # the pipe closes a moment before the process can be reaped
-                exited = self.await_exit(grace_s=2.0)
-            if exited is not None or worker_eof:
-                if exited is None:
-                    exited = {"exitcode": None, "signal": None, "oom": False}
-                self.drain_output()
-                self.kill_all()
-                self.send_value({"died": exited})
-                return
-
+    # -- the harness's requests ------------------------------------------------------
     def serve(self) -> None:
         from grader.harness.codec import read_frame
 
         assert self.conn is not None
         stream = self.conn.makefile("rb", buffering=0)
+        self.selector.register(self.conn, selectors.EVENT_READ, "harness")
         while True:
-            frame = read_frame(stream)
-            if frame is None:
-                break
-            op = control_op(frame)
-            if op == "spawn":
-                self.spawn()
-                self.await_worker_reply()
-            elif op == "kill":
-                oom = oom_kill_count() > self.oom_before
-                self.drain_output()
-                self.kill_all()
-                self.send_value({"killed": {"oom": oom}})
-            elif op == "status":
-                self.drain_output()
-                self.send_value(
-                    {
-                        "status": {
-                            "output_bytes": self.output_bytes,
-                            "output_head": bytes(self.output_head),
-                        }
-                    }
-                )
-            elif op == "shutdown":
-                break
+            polled = self.worker is not None and self.exit_fd is None
+            for key, _ in self.selector.select(timeout=0.05 if polled else None):
+                if key.data == "harness":
+                    frame = read_frame(stream)
+                    if frame is None or not self.handle(control_op(frame)):
+                        return
+                    break  # the request may have replaced the worker: its events are stale
+                if key.data == "output":
+                    if self.drain_output() and self.output_fd is not None:
+                        self.selector.unregister(self.output_fd)  # closed: stays readable
+                elif key.data == "exit":
+                    self.report_death()
+                    break
             else:
-                self.relay(frame)
-        self.kill_all()
+                if polled:
+                    self.report_death()
+
+    def handle(self, op: str | None) -> bool:
+        """Carry out one request of the harness; False when it is time to leave."""
+        if op == "spawn":
+            self.spawn()
+        elif op == "kill":
+            oom = oom_kill_count() > self.oom_before
+            self.drain_output()
+            self.kill_all()
+            self.send_value({"killed": {"oom": oom}})
+        elif op == "status":
+            self.drain_output()
+            self.send_value(
+                {
+                    "status": {
+                        "output_bytes": self.output_bytes,
+                        "output_head": bytes(self.output_head),
+                    }
+                }
+            )
+        elif op == "shutdown":
+            return False
+        return True  # anything else is not a request of the harness's: ignored
 
 
 def control_op(frame: bytes) -> str | None:
