@@ -126,13 +126,25 @@ class _Frames:
         self.buffer += chunk
         return True
 
-    def close(self) -> None:
-        for fd in self.fds:
-            with contextlib.suppress(OSError):
-                socket.close(fd)
+    def drop_fds(self) -> None:
+        _close_fds(self.fds)
         self.fds = []
+
+    def close(self) -> None:
+        self.drop_fds()
         with contextlib.suppress(OSError):
             self.sock.close()
+
+
+def _close_fds(fds: list[int]) -> None:
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            socket.close(fd)
+
+
+def _died(**details: Any) -> dict[str, Any]:
+    """A death notice with nothing known of how the worker ended, as the supervisor's are."""
+    return {"died": {"exitcode": None, "signal": None, "oom": False, **details}}
 
 
 class WorkerClient:
@@ -244,10 +256,7 @@ class WorkerClient:
         self.alive = False
         self._close_data()
         assert self.control is not None
-        for fd in self.control.fds:  # came with a start given up on: the supervisor killed it
-            with contextlib.suppress(OSError):
-                socket.close(fd)
-        self.control.fds = []
+        self.control.drop_fds()  # came with a start given up on: the supervisor killed it
         end = time.monotonic() + self.import_timeout_s
         try:
             self._send({"op": "spawn"})
@@ -267,7 +276,7 @@ class WorkerClient:
             return
         if reply is None:  # the worker closed its channel and was not reported dead
             self._kill_locked()
-            reply = {"died": {"exitcode": None, "signal": None, "oom": False}}
+            reply = _died()
         if isinstance(reply, dict) and reply.get("ready") is True and source == "worker":
             self.alive = True
             if not self.ready_at:
@@ -294,9 +303,7 @@ class WorkerClient:
         fds, self.control.fds = self.control.fds, []
         if not fds:
             raise _Disconnected("the supervisor started a worker without a channel")
-        for fd in fds[1:]:
-            with contextlib.suppress(OSError):
-                socket.close(fd)
+        _close_fds(fds[1:])
         self.data = _Frames(socket.socket(fileno=fds[0]))
 
     def _kill_locked(self) -> bool:
@@ -358,7 +365,7 @@ class WorkerClient:
                 source, reply = self._next(timeout, from_worker=True)
                 if reply is None:  # its channel closed, and no death was reported
                     self._kill_locked()
-                    reply = {"died": {"exitcode": None, "signal": None, "oom": False}}
+                    reply = _died()
                 elif source == "worker" and self.data is not None and self.data.buffer:
                     return self._protocol_death("the worker answered one request twice")
                 elif source == "supervisor" and not (isinstance(reply, dict) and "died" in reply):
@@ -403,8 +410,7 @@ class WorkerClient:
     def _protocol_death(self, reason: str) -> Any:
         """The worker broke the protocol: it is killed and its test crashes."""
         self._kill_locked()
-        died = {"exitcode": None, "signal": None, "oom": False, "protocol": reason}
-        return self._interpret({"died": died})
+        return self._interpret(_died(protocol=reason))
 
     def _interpret(self, reply: Any) -> Any:
         if not isinstance(reply, dict) or len(reply) != 1:
