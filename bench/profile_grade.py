@@ -183,6 +183,13 @@ def _patch(module: Any, attribute: str, label: str) -> None:
 
 def run_child(events_path: Path, submission: str, exercise_id: str, pack: str, sandbox: str) -> int:
     RECORDER.mark("host: python ready")
+    marks = events_path.with_suffix(".marks")
+    if sandbox == "local":
+        # what grader.launch does for a local grading, before the CLI's imports
+        import grader.sandbox.harness_process
+
+        grader.sandbox.harness_process.subprocess = SubprocessWithTimers(marks)
+        grader.sandbox.harness_process.start_early()
     with RECORDER.span("host: import grader.cli.main"):
         from grader.cli.main import cli
     with RECORDER.span("host: import grader.grading, grader.sandbox"):
@@ -197,7 +204,6 @@ def run_child(events_path: Path, submission: str, exercise_id: str, pack: str, s
             import grader.sandbox.local
     import grader.cli.grade
 
-    marks = events_path.with_suffix(".marks")
     if sandbox == "docker":
         real_connect = grader.sandbox.engine.connect_engine
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from grader.grading import grade
 from grader.models import Exercise, Report
-from grader.sandbox import Sandbox
+from grader.sandbox.base import Sandbox
 
 
 @dataclass

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from grader.errors import UsageError
-from grader.sandbox.base import GradingJob, HarnessOutput, Sandbox
+# The package stays light to import (not even typing): grader.launch starts a local
+# harness through one of its modules before anything else is loaded.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from grader.sandbox.base import Sandbox
 
 SANDBOX_CHOICES = ("auto", "docker", "local")
 UNCONFINED_WARNING = (
@@ -13,7 +16,7 @@ UNCONFINED_WARNING = (
     "with your user's rights (no container, no network or file isolation)"
 )
 
-__all__ = ["SANDBOX_CHOICES", "GradingJob", "HarnessOutput", "Sandbox", "select_sandbox"]
+__all__ = ["SANDBOX_CHOICES", "select_sandbox"]
 
 
 def select_sandbox(
@@ -30,6 +33,8 @@ def select_sandbox(
     and the host has nothing to do but wait for its results.
     """
     if choice not in SANDBOX_CHOICES:
+        from grader.errors import UsageError
+
         raise UsageError(f"unknown sandbox {choice!r} (choose from {', '.join(SANDBOX_CHOICES)})")
     if choice in ("auto", "docker"):
         from grader.errors import SandboxError

@@ -7,19 +7,15 @@ the per-test kills, rlimits on the worker and a wall-clock limit remain.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import IO
 
-import grader
 from grader.harness.processes import descendants
 from grader.sandbox.base import (
     RESULTS_LIMIT_BYTES,
@@ -33,6 +29,12 @@ from grader.sandbox.base import (
     shared_tests_dir,
     supervisor_arguments,
     wall_clock_limit_s,
+)
+from grader.sandbox.harness_process import (
+    StartedHarness,
+    claim_early,
+    kill_process_group,
+    process_environment,
 )
 
 STDERR_TAIL_BYTES = 64 * 1024
@@ -51,8 +53,11 @@ class LocalSandbox:
         return None
 
     def prestart(self) -> None:
-        """Start the next grading's harness now: its interpreter starts and imports pytest
-        while the host loads the pack and stages the submission."""
+        """Start the next grading's harness now (or adopt the one the command started before
+        its imports): its interpreter starts and imports pytest while the host loads the
+        pack and stages the submission."""
+        if self._spare is None:
+            self._spare = claim_early()
         if self._spare is None:
             # a head start only: when no process can be started now, run() tries and reports
             with contextlib.suppress(OSError):
@@ -132,57 +137,6 @@ class LocalSandbox:
         return output
 
 
-class StartedHarness:
-    """A harness process started ahead of its grading, waiting for its config on stdin,
-    with the private folder the grading's channel, config and worker live in."""
-
-    def __init__(self) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="grader-")
-        self.root = Path(self._tmp.name)
-        self.stderr = (self.root / "harness.err").open("w+b")
-        try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-P", "-m", "grader.harness.run", "--config", "-"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=self.stderr,
-                cwd=self.root,
-                env=process_environment(),
-                start_new_session=True,
-            )
-        except OSError:
-            self.stderr.close()
-            self._tmp.cleanup()
-            raise
-
-    def send_config(self, config: dict[str, object]) -> None:
-        assert self.process.stdin is not None
-        # a harness that died early is reported by the wait for its results
-        with contextlib.suppress(BrokenPipeError):
-            self.process.stdin.write(json.dumps(config).encode())
-        with contextlib.suppress(BrokenPipeError):
-            self.process.stdin.close()
-
-    def discard(self) -> None:
-        kill_process_group(self.process)
-        for stream in (self.process.stdin, self.process.stdout, self.stderr):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
-        self._tmp.cleanup()
-
-
-def process_environment() -> dict[str, str]:
-    """Environment of the harness and supervisor: no proxies, no host secrets."""
-    keep = ("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR")
-    env = {k: v for k, v in os.environ.items() if k in keep}
-    package_parent = str(Path(grader.__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = package_parent
-    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return env
-
-
 def stop_supervisor(supervisor: subprocess.Popen[bytes]) -> None:
     """Let the supervisor kill the worker tree it reaps, then make sure nothing is left."""
     left = set(descendants(supervisor.pid))
@@ -202,13 +156,6 @@ def wait_for_exit(process: subprocess.Popen[bytes], timeout_s: float) -> bool:
     waiter.start()
     waiter.join(timeout=timeout_s)
     return not waiter.is_alive()
-
-
-def kill_process_group(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=5)
 
 
 def _read_capped(stream: IO[bytes], sink: bytearray) -> None:

@@ -1,0 +1,132 @@
+"""A local grading's harness starts before the `grader` command's own imports.
+
+The command line is only glanced at before the CLI parses it: a harness started on a wrong
+guess must never outlive the command, nor leave its folder behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.launch import asks_for_local_grading
+from tests.conftest import BEHAVIOURS, MINI_PACK, ROOT
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["grade", "s.py", "-e", "two-sum", "--sandbox", "local"],
+        ["-v", "grade", "--sandbox=local", "s.py", "-e", "two-sum", "--format", "json"],
+        ["grade", "--sandbox", "local", "--pack", "p", "s.py", "-e", "x"],
+    ],
+)
+def test_a_local_grading_is_recognised(args):
+    assert asks_for_local_grading(args)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["grade", "s.py", "-e", "two-sum"],  # auto: Docker when a daemon answers
+        ["grade", "s.py", "-e", "two-sum", "--sandbox", "docker"],
+        ["grade", "s.py", "-e", "two-sum", "--sandbox", "local", "--help"],
+        ["grade", "--sandbox", "local", "-h"],
+        ["--version", "grade", "--sandbox", "local"],
+        ["exercises", "show", "grade", "--sandbox", "local"],
+        ["grade", "s.py", "-e", "local"],
+    ],
+)
+def test_anything_else_starts_nothing_ahead(args):
+    assert not asks_for_local_grading(args)
+
+
+def _grader(args: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TMPDIR": str(tmp)}  # the harness's folder is made under TMPDIR
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+def _processes_working_under(folder: Path) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cwd = os.readlink(entry / "cwd")
+            argv = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if cwd.startswith(str(folder)):
+            found.append(f"{entry.name}: {argv}")
+    return found
+
+
+def test_a_command_line_local_grading_uses_its_head_start_and_cleans_up(tmp_path):
+    result = _grader(
+        [
+            "grade",
+            str(BEHAVIOURS / "correct.py"),
+            "-e",
+            "behaviours",
+            "--pack",
+            str(MINI_PACK),
+            "--sandbox",
+            "local",
+            "--format",
+            "json",
+        ],
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["status"] == "graded" and report["percent"] == 100.0
+    assert list(tmp_path.iterdir()) == []
+    assert _processes_working_under(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["grade", "no-such-file.py", "-e", "two-sum", "--sandbox", "local"],
+        ["grade", "s.py", "--sandbox", "local"],  # no exercise: click's usage error
+        ["grade", "s.py", "-e", "two-sum", "--sandbox", "local", "--format", "nope"],
+    ],
+)
+def test_a_harness_started_on_a_failed_command_line_is_stopped(tmp_path, args):
+    result = _grader(args, tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+    assert _processes_working_under(tmp_path) == []
+
+
+def test_the_local_sandbox_adopts_the_harness_started_early(mini_exercise):
+    from grader.sandbox import harness_process
+    from grader.sandbox.local import LocalSandbox
+    from tests.conftest import grade_file
+
+    harness_process.start_early()
+    (early,) = harness_process._started_early
+    sandbox = LocalSandbox()
+    try:
+        sandbox.prestart()
+        assert sandbox._spare is early and harness_process.claim_early() is None
+        report = grade_file(BEHAVIOURS / "correct.py", mini_exercise, sandbox)
+    finally:
+        sandbox.close()
+    assert report.status == "graded" and report.percent == 100.0, report.flags
+    assert early.process.poll() is not None and not early.root.exists()
