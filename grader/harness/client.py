@@ -17,7 +17,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.harness.codec import MAX_FRAME_BYTES, CodecError, Decoder, Encoder, Handle
+from grader.harness.codec import (
+    MAX_FRAME_BYTES,
+    CodecError,
+    Decoder,
+    Encoder,
+    Handle,
+    poll_readable,
+)
 
 _LENGTH = struct.Struct(">I")
 KILL_ACK_TIMEOUT_S = 10.0
@@ -214,6 +221,8 @@ class WorkerClient:
         assert self.control is not None
         end = None if timeout_s is None else time.monotonic() + max(timeout_s, 0.0)
         data = self.data if from_worker else None
+        if data is not None and not data.closed and not data.buffer:
+            poll_readable(data.sock.fileno())
         while True:
             # the worker's reply first: a death right after it is for the next request
             frame = data.frame() if data is not None else None

@@ -21,7 +21,14 @@ from typing import Any
 
 # Our own dependencies are imported before the submission joins sys.path, so a
 # candidate's numpy.py or msgpack.py can only shadow modules for its own code.
-from grader.harness.codec import Decoder, Encoder, Unencodable, read_frame, write_frame
+from grader.harness.codec import (
+    Decoder,
+    Encoder,
+    Unencodable,
+    poll_readable,
+    read_frame,
+    write_frame,
+)
 from grader.harness.leetcode import (
     TreeNode,
     leetcode_namespace,
@@ -238,6 +245,7 @@ def serve(args: argparse.Namespace) -> None:
         return
 
     while True:
+        poll_readable(args.read_fd)  # the next request often follows at once
         frame = read_frame(proto_in)
         if frame is None:
             return
