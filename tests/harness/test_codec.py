@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import pickle
+import socket
 import struct
+import threading
+import time
 
 import msgpack
 import numpy as np
@@ -21,6 +24,7 @@ from grader.harness.codec import (
     Handle,
     Tree,
     Unencodable,
+    poll_readable,
     read_frame,
     write_frame,
 )
@@ -264,3 +268,25 @@ def test_frame_columns_of_different_lengths_are_refused():
     )
     with pytest.raises(CodecError):
         Decoder().decode(msgpack.packb(msgpack.ExtType(EXT_FRAME, payload)))
+
+
+def test_polling_sees_a_message_that_arrives_while_it_polls():
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        sender = threading.Timer(0.01, theirs.sendall, args=(b"x",))
+        sender.start()
+        assert poll_readable(ours.fileno(), seconds=5.0)
+        sender.join()
+        assert ours.recv(1) == b"x"
+
+
+def test_polling_gives_up_after_its_time_and_never_when_told_not_to():
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        started = time.perf_counter()
+        assert not poll_readable(ours.fileno(), seconds=0.002)
+        assert not poll_readable(ours.fileno(), seconds=0)
+        assert time.perf_counter() - started < 1.0
+        theirs.sendall(b"x")
+        assert not poll_readable(ours.fileno(), seconds=0)  # 0: the caller blocks instead
+        assert poll_readable(ours.fileno(), seconds=0.002)
