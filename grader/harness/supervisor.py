@@ -31,12 +31,16 @@ import struct
 import subprocess
 import sys
 import time
-from typing import Any, NoReturn
 
 import msgpack
 
-from grader.harness.codec import Encoder
 from grader.harness.processes import descendants
+
+# Neither typing nor the codec (dataclasses, inspect): the supervisor starts on the critical
+# path of every grading, and its few messages are plain values msgpack packs as they are.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 _LENGTH = struct.Struct(">I")
 # {"op": "shutdown"} and its kin are a few bytes; a longer frame is not decoded here, so that
@@ -74,7 +78,6 @@ class Supervisor:
         self.selector = selectors.DefaultSelector()
         self.output_bytes = 0
         self.output_head = bytearray()
-        self.encoder = Encoder()
         self.oom_before = 0
         self.is_init = os.getpid() == 1
         if not self.is_init:
@@ -108,7 +111,7 @@ class Supervisor:
             self.conn.sendall(frame)
 
     def send_value(self, value: Any, fds: tuple[int, ...] = ()) -> None:
-        self.send(self.encoder.encode(value), fds)
+        self.send(msgpack.packb(value, use_bin_type=True, strict_types=True), fds)
 
     # -- worker lifecycle ----------------------------------------------------------
     def spawn(self) -> None:
