@@ -121,35 +121,7 @@ class Supervisor:
         read_fd = worker_end.fileno()
         write_fd = os.dup(read_fd)
         output_r, output_w = os.pipe()
-        args = self.args
-        command = [
-            sys.executable,
-            "-P",  # the working folder is the submission's: it must not shadow our modules
-            "-m",
-            "grader.harness.worker",
-            "--read-fd",
-            str(read_fd),
-            "--write-fd",
-            str(write_fd),
-            "--submission",
-            args.workdir,
-            "--entry-module",
-            args.entry_module,
-            "--file-size-mb",
-            str(args.file_size_mb),
-            "--address-space-mb",
-            str(args.address_space_mb),
-            "--max-processes",
-            str(args.max_processes),
-            "--kind",
-            args.kind,
-        ]
-        if args.entry_point:
-            command += ["--entry-point", args.entry_point]
-        if args.leetcode_method:
-            command += ["--leetcode-method", args.leetcode_method]
-        for name in args.forbidden:
-            command += ["--forbidden", name]
+        command = worker_command(self.args, read_fd, write_fd)
         self.oom_before = oom_kill_count()
         try:
             self.worker = subprocess.Popen(
@@ -158,7 +130,7 @@ class Supervisor:
                 stdout=output_w,
                 stderr=output_w,
                 pass_fds=(read_fd, write_fd),
-                cwd=args.workdir,
+                cwd=self.args.workdir,
                 env=worker_environment(),
                 start_new_session=True,
             )
@@ -351,6 +323,41 @@ def stage_workdir(source: str, workdir: str) -> None:
     shutil.copytree(source, workdir, dirs_exist_ok=True, symlinks=False)
 
 
+def worker_command(args: argparse.Namespace, read_fd: int, write_fd: int) -> list[str]:
+    """How a worker is started, with the two ends of its channel."""
+    command = [
+        sys.executable,
+        "-P",  # the working folder is the submission's: it must not shadow our modules
+        "-m",
+        "grader.harness.worker",
+        "--read-fd",
+        str(read_fd),
+        "--write-fd",
+        str(write_fd),
+        "--submission",
+        args.workdir,
+        "--entry-module",
+        args.entry_module,
+        "--file-size-mb",
+        str(args.file_size_mb),
+        "--address-space-mb",
+        str(args.address_space_mb),
+        "--max-processes",
+        str(args.max_processes),
+        "--kind",
+        args.kind,
+    ]
+    if args.entry_point:
+        command += ["--entry-point", args.entry_point]
+    if args.leetcode_method:
+        command += ["--leetcode-method", args.leetcode_method]
+    for name in args.forbidden:
+        command += ["--forbidden", name]
+    if args.no_poll:
+        command.append("--no-poll")
+    return command
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="grader-supervisor")
     parser.add_argument("--socket", required=True)
@@ -366,6 +373,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--max-processes", type=int, default=0)
     parser.add_argument("--kind", choices=("python", "sql"), default="python")
     parser.add_argument("--connect-timeout", type=float, default=60.0)
+    parser.add_argument("--no-poll", action="store_true", help="pass --no-poll to workers")
     return parser.parse_args(argv)
 
 

@@ -22,6 +22,7 @@ from typing import Any
 # Our own dependencies are imported before the submission joins sys.path, so a
 # candidate's numpy.py or msgpack.py can only shadow modules for its own code.
 from grader.harness.codec import (
+    POLL_BEFORE_BLOCKING_S,
     Decoder,
     Encoder,
     Unencodable,
@@ -244,8 +245,9 @@ def serve(args: argparse.Namespace) -> None:
     if not ready["ready"]:
         return
 
+    poll_s = 0.0 if args.no_poll else POLL_BEFORE_BLOCKING_S
     while True:
-        poll_readable(args.read_fd)  # the next request often follows at once
+        poll_readable(args.read_fd, poll_s)  # the next request often follows at once
         frame = read_frame(proto_in)
         if frame is None:
             return
@@ -276,6 +278,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--address-space-mb", type=int, default=0)
     parser.add_argument("--max-processes", type=int, default=0)
     parser.add_argument("--kind", choices=("python", "sql"), default="python")
+    parser.add_argument(
+        "--no-poll", action="store_true", help="block at once for requests (a CPU quota below 1)"
+    )
     return parser.parse_args(argv)
 
 

@@ -132,7 +132,10 @@ def supervisor_arguments(
     workdir: str,
     address_space_mb: int = 0,
     max_processes: int = 0,
+    cpu_quota: float | None = None,
 ) -> list[str]:
+    """The supervisor's command-line arguments; `cpu_quota` is the CPUs the worker's
+    container may use, when the sandbox limits them."""
     exercise = job.exercise
     entry_module = job.staged.entry_module or "solution"
     args = [
@@ -164,6 +167,9 @@ def supervisor_arguments(
     for name in exercise.forbidden_imports:
         if name not in job.forbidden_modules_found:
             args += ["--forbidden", name]
+    if cpu_quota is not None and cpu_quota < 1:
+        # waiting by polling would spend a quota of less than one CPU, and stall the worker
+        args.append("--no-poll")
     return args
 
 

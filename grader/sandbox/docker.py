@@ -401,6 +401,7 @@ class DockerSandbox:
                     SUBMISSION_MOUNT if submission_source else f"{CHANNEL_MOUNT}/submission"
                 ),
                 workdir="/tmp/work",
+                cpu_quota=limits.cpus,
             ),
         ]
         return self.engine.create_container(
