@@ -30,11 +30,10 @@ from typing import Any
 
 from inside import MARK_PREFIX, source
 from machine import ROOT, describe_machine, grader_command, machine_info
-from run import ExerciseFiles, graded_full_marks, snapshot_pack
+from run import SANDBOXES, ExerciseFiles, graded_full_marks, snapshot_pack
 
 Event = tuple[str, float, float]  # name, start, end (equal for a mark)
 CHILD_FLAG = "--child"
-SANDBOXES = ("docker", "local")
 
 
 # -- the child: grader's CLI with timers ----------------------------------------------------

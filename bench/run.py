@@ -41,6 +41,7 @@ TINY_EXERCISE = "two-sum"
 # DSA exercises; the others are measured without a target.
 DSA_EXERCISES = ("two-sum", "stock-profit", "invert-tree", "max-depth", "num-islands")
 TARGETS = {"docker": 1.30, "local": 1.15}
+SANDBOXES = tuple(TARGETS)
 RUN_TIMEOUT_S = 600
 FLOOR_MOUNT = "/floor"
 IGNORED = shutil.ignore_patterns("__pycache__", ".pytest_cache")
@@ -294,7 +295,7 @@ def grader_grade(files: ExerciseFiles, pack_root: Path, sandbox: str) -> Scenari
 
 
 def exercise_comparisons(
-    pack: Any, exercise_ids: list[str], image: str, staging: Path
+    pack: Any, exercise_ids: list[str], sandboxes: list[str], image: str | None, staging: Path
 ) -> tuple[list[Comparison], list[Unavailable]]:
     comparisons: list[Comparison] = []
     unavailable: list[Unavailable] = []
@@ -303,8 +304,9 @@ def exercise_comparisons(
         if files is None:
             unavailable.append(Unavailable(exercise_id, "not available yet (not in the pack)"))
             continue
-        for sandbox in ("docker", "local"):
+        for sandbox in sandboxes:
             if sandbox == "docker":
+                assert image is not None
                 floor = floor_docker(files, image)
             else:
                 floor = floor_local(files, staging)
@@ -427,6 +429,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="exercise to run (repeatable; default: two-sum, num-islands, tf-training-loop)",
     )
     parser.add_argument(
+        "--sandbox",
+        dest="sandboxes",
+        action="append",
+        choices=SANDBOXES,
+        help="sandbox to run (repeatable; default: both; local alone needs no Docker)",
+    )
+    parser.add_argument(
         "--tiny", action="store_true", help="one repetition of two-sum, no warm-up (for CI)"
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
@@ -444,13 +453,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     exercise_ids = args.exercises or list(DEFAULT_EXERCISES)
+    sandboxes = [s for s in SANDBOXES if s in (args.sandboxes or SANDBOXES)]
     try:
-        print("building the sandbox image (reused when up to date)", file=sys.stderr, flush=True)
-        image = build_image()
+        image = None
+        if "docker" in sandboxes:
+            print(
+                "building the sandbox image (reused when up to date)", file=sys.stderr, flush=True
+            )
+            image = build_image()
         machine = machine_info(image)
         with staging_folder() as staging:
             pack, pack_note = snapshot_pack(staging, exercise_ids)
-            comparisons, unavailable = exercise_comparisons(pack, exercise_ids, image, staging)
+            comparisons, unavailable = exercise_comparisons(
+                pack, exercise_ids, sandboxes, image, staging
+            )
             more, missing = batch_comparisons()
             comparisons += more
             unavailable += missing
@@ -473,6 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     for failure in failures:
         print(f"{failure.name}  FAILED: {failure.reason}")
     settings = {
+        "sandboxes": sandboxes,
         "repeat": args.repeat,
         "warmup": args.warmup,
         "exercises": exercise_ids,
