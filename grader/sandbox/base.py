@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +39,24 @@ def phase(name: str) -> Iterator[None]:
         yield
     finally:
         log.debug("%s: %.3f s", name, time.perf_counter() - started)
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """Meanwhile, SIGTERM raises KeyboardInterrupt (in the main thread), so that the clean-up
+    in `finally` blocks runs: no container, process or folder outlives a stopped grading."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def log_harness_timings(output: HarnessOutput, start_requested: float) -> None:

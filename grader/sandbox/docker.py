@@ -21,7 +21,6 @@ import json
 import logging
 import os
 import shutil
-import signal
 import socket
 import tarfile
 import tempfile
@@ -47,6 +46,7 @@ from grader.sandbox.base import (
     phase,
     reference_file,
     shared_tests_dir,
+    sigterm_interrupts,
     supervisor_arguments,
     wall_clock_limit_s,
 )
@@ -277,17 +277,18 @@ class DockerSandbox:
 
     def run(self, job: GradingJob) -> HarnessOutput:
         self._join_lookups()
-        output = self._run_once(job, binds=self.binds)
-        if output.config_missing and self.binds:
-            # The daemon answered on a local socket but does not see this machine's files
-            # (a daemon in a VM or a snap, say): its binds came up empty.
-            logger.warning(
-                "the Docker daemon does not see this machine's files: copying them in instead "
-                "(set %s=archive to skip this attempt)",
-                COPY_MODE_ENV,
-            )
-            self._binds = False
-            output = self._run_once(job, binds=False)
+        with sigterm_interrupts():
+            output = self._run_once(job, binds=self.binds)
+            if output.config_missing and self.binds:
+                # The daemon answered on a local socket but does not see this machine's files
+                # (a daemon in a VM or a snap, say): its binds came up empty.
+                logger.warning(
+                    "the Docker daemon does not see this machine's files: copying them in "
+                    "instead (set %s=archive to skip this attempt)",
+                    COPY_MODE_ENV,
+                )
+                self._binds = False
+                output = self._run_once(job, binds=False)
         return output
 
     def _run_once(self, job: GradingJob, *, binds: bool) -> HarnessOutput:
@@ -299,7 +300,6 @@ class DockerSandbox:
             labels[TAG_LABEL] = os.environ[RUN_TAG_ENV]
         created: list[str] = []
         volumes: list[str] = []
-        previous = _raise_on_sigterm()
         staging = Path(tempfile.mkdtemp(prefix="grader-run-")) if binds else None
         try:
             with phase("create volumes"):
@@ -353,8 +353,6 @@ class DockerSandbox:
                 _remove(engine, created, volumes)
                 if staging is not None:
                     shutil.rmtree(staging, ignore_errors=True)
-            if threading.current_thread() is threading.main_thread():
-                signal.signal(signal.SIGTERM, previous)
 
     def _create_harness(
         self, image: str, channel: str, pack_source: str, binds: bool, labels: dict[str, str]
@@ -488,14 +486,3 @@ def remove_leftovers(client: Any) -> int:
             volume.remove(force=True)
             count += 1
     return count
-
-
-def _raise_on_sigterm() -> Any:
-    """Turn SIGTERM into KeyboardInterrupt so the cleanup in `finally` runs."""
-
-    def handler(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    if threading.current_thread() is not threading.main_thread():
-        return signal.getsignal(signal.SIGTERM)
-    return signal.signal(signal.SIGTERM, handler)

@@ -27,6 +27,7 @@ from grader.sandbox.base import (
     parse_results,
     reference_file,
     shared_tests_dir,
+    sigterm_interrupts,
     supervisor_arguments,
     wall_clock_limit_s,
 )
@@ -69,11 +70,12 @@ class LocalSandbox:
             self._spare = None
 
     def run(self, job: GradingJob) -> HarnessOutput:
-        harness, self._spare = self._spare or StartedHarness(), None
-        try:
-            return self._run(job, harness)
-        finally:
-            harness.discard()
+        with sigterm_interrupts():
+            harness, self._spare = self._spare or StartedHarness(), None
+            try:
+                return self._run(job, harness)
+            finally:
+                harness.discard()
 
     def _run(self, job: GradingJob, harness: StartedHarness) -> HarnessOutput:
         exercise = job.exercise

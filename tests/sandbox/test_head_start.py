@@ -130,3 +130,29 @@ def test_the_local_sandbox_adopts_the_harness_started_early(mini_exercise):
         sandbox.close()
     assert report.status == "graded" and report.percent == 100.0, report.flags
     assert early.process.poll() is not None and not early.root.exists()
+
+
+def test_a_local_grading_stopped_with_sigterm_leaves_nothing_behind(tmp_path):
+    import signal
+    import time
+
+    command = [sys.executable, "-m", "grader", "grade", str(BEHAVIOURS / "infinite_loop.py")]
+    command += ["-e", "behaviours", "--pack", str(MINI_PACK), "--sandbox", "local"]
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not any("grader.harness.worker" in p for p in _processes_working_under(tmp_path)):
+            assert time.monotonic() < deadline and process.poll() is None, "no worker started"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    assert stdout == b""
+    assert _processes_working_under(tmp_path) == []
+    assert list(tmp_path.iterdir()) == []
