@@ -41,18 +41,24 @@ def phase(name: str) -> Iterator[None]:
         log.debug("%s: %.3f s", name, time.perf_counter() - started)
 
 
+# a stop (kill, a CI job's timeout) and a closed terminal end the command as Ctrl-C does
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
 @contextmanager
-def sigterm_interrupts() -> Iterator[None]:
-    """Meanwhile, SIGTERM raises KeyboardInterrupt (in the main thread), so that the clean-up
-    in `finally` blocks runs: no container, process or folder outlives a stopped grading."""
+def interrupt_on_stop_signals() -> Iterator[None]:
+    """Meanwhile, SIGTERM and SIGHUP raise KeyboardInterrupt (in the main thread), so that the
+    clean-up in `finally` blocks runs: no container, process or folder outlives a stopped
+    grading."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    previous = {number: signal.signal(number, _interrupt) for number in _STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -41,12 +41,12 @@ from grader.sandbox.base import (
     GradingJob,
     HarnessOutput,
     harness_config,
+    interrupt_on_stop_signals,
     log_harness_timings,
     parse_results,
     phase,
     reference_file,
     shared_tests_dir,
-    sigterm_interrupts,
     supervisor_arguments,
     wall_clock_limit_s,
 )
@@ -277,7 +277,7 @@ class DockerSandbox:
 
     def run(self, job: GradingJob) -> HarnessOutput:
         self._join_lookups()
-        with sigterm_interrupts():
+        with interrupt_on_stop_signals():
             output = self._run_once(job, binds=self.binds)
             if output.config_missing and self.binds:
                 # The daemon answered on a local socket but does not see this machine's files

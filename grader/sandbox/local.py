@@ -23,11 +23,11 @@ from grader.sandbox.base import (
     GradingJob,
     HarnessOutput,
     harness_config,
+    interrupt_on_stop_signals,
     log_harness_timings,
     parse_results,
     reference_file,
     shared_tests_dir,
-    sigterm_interrupts,
     supervisor_arguments,
     wall_clock_limit_s,
 )
@@ -70,7 +70,7 @@ class LocalSandbox:
             self._spare = None
 
     def run(self, job: GradingJob) -> HarnessOutput:
-        with sigterm_interrupts():
+        with interrupt_on_stop_signals():
             harness, self._spare = self._spare or StartedHarness(), None
             try:
                 return self._run(job, harness)

@@ -132,7 +132,8 @@ def test_the_local_sandbox_adopts_the_harness_started_early(mini_exercise):
     assert early.process.poll() is not None and not early.root.exists()
 
 
-def test_a_local_grading_stopped_with_sigterm_leaves_nothing_behind(tmp_path):
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP"])
+def test_a_local_grading_stopped_leaves_nothing_behind(tmp_path, stop):
     import signal
     import time
 
@@ -147,7 +148,7 @@ def test_a_local_grading_stopped_with_sigterm_leaves_nothing_behind(tmp_path):
         while not any("grader.harness.worker" in p for p in _processes_working_under(tmp_path)):
             assert time.monotonic() < deadline and process.poll() is None, "no worker started"
             time.sleep(0.05)
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(getattr(signal, stop))
         stdout, stderr = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
