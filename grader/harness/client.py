@@ -23,7 +23,7 @@ from grader.harness.codec import (
     Decoder,
     Encoder,
     Handle,
-    poll_readable,
+    Poller,
 )
 
 _LENGTH = struct.Struct(">I")
@@ -170,6 +170,7 @@ class WorkerClient:
         self.data: _Frames | None = None  # the current worker's channel
         self.encoder = Encoder()
         self.decoder = Decoder()
+        self.poller = Poller()
         self.generation = 0  # bumps whenever a new worker starts; old handles go stale
         self.alive = False
         self.broken: str | None = None  # the channel itself is gone: every later test crashes
@@ -222,7 +223,7 @@ class WorkerClient:
         end = None if timeout_s is None else time.monotonic() + max(timeout_s, 0.0)
         data = self.data if from_worker else None
         if data is not None and not data.closed and not data.buffer:
-            poll_readable(data.sock.fileno())
+            self.poller.wait(data.sock.fileno())
         while True:
             # the worker's reply first: a death right after it is for the next request
             frame = data.frame() if data is not None else None

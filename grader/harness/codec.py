@@ -450,22 +450,56 @@ def _usable_cpus() -> int:
     return len(affinity(0)) if affinity else (os.cpu_count() or 1)
 
 
+def _cpu_to_spare() -> bool:
+    """Whether this process has several CPUs and no more tasks are running or waiting for a
+    CPU, machine-wide, than it has (Linux's /proc/loadavg, which counts the caller too);
+    False where unknown."""
+    cpus = _usable_cpus()
+    try:
+        with open("/proc/loadavg", "rb") as handle:
+            runnable = int(handle.read().split()[3].split(b"/")[0])
+    except (OSError, ValueError, IndexError):
+        return False
+    return cpus > 1 and runnable <= cpus
+
+
 # A round trip between the harness and the worker is mostly two wake-ups of a sleeping
 # process on another CPU (~40 us each on a VM, a few us on one CPU), far more than the work
 # of a small call. Each side polls for the answer this long before it blocks, so that a
-# quick one finds it still running. With one CPU it would only hold the other side back.
-POLL_BEFORE_BLOCKING_S = 0.0005 if _usable_cpus() > 1 else 0.0
+# quick one finds it still running; but only while the machine has a CPU to spare: on a
+# busy one (several gradings at once) polling takes the CPU other processes wait for.
+POLL_BEFORE_BLOCKING_S = 0.0005
+SPARE_CPU_RECHECK_S = 0.05
 
 
-def poll_readable(fd: int, seconds: float = POLL_BEFORE_BLOCKING_S) -> bool:
-    """Whether `fd` becomes readable within `seconds`, polled without sleeping."""
-    if seconds <= 0:
-        return False
-    until = time.perf_counter() + seconds
-    while not select.select([fd], [], [], 0)[0]:
-        if time.perf_counter() >= until:
+class Poller:
+    """Waits briefly for a descriptor to become readable, without sleeping, before the
+    caller blocks on it."""
+
+    def __init__(
+        self,
+        seconds: float = POLL_BEFORE_BLOCKING_S,
+        cpu_to_spare: Callable[[], bool] = _cpu_to_spare,
+    ) -> None:
+        self.seconds = seconds
+        self._cpu_to_spare = cpu_to_spare
+        self._checked_at = -SPARE_CPU_RECHECK_S
+        self._spare = False
+
+    def wait(self, fd: int) -> bool:
+        """Whether `fd` became readable while polling; False at once when not polling now."""
+        if self.seconds <= 0:
             return False
-    return True
+        now = time.perf_counter()
+        if now - self._checked_at >= SPARE_CPU_RECHECK_S:
+            self._spare, self._checked_at = self._cpu_to_spare(), now
+        if not self._spare:
+            return False
+        until = now + self.seconds
+        while not select.select([fd], [], [], 0)[0]:
+            if time.perf_counter() >= until:
+                return False
+        return True
 
 
 def read_frame(stream: Any, max_bytes: int = MAX_FRAME_BYTES) -> bytes | None:

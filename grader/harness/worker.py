@@ -22,11 +22,10 @@ from typing import Any
 # Our own dependencies are imported before the submission joins sys.path, so a
 # candidate's numpy.py or msgpack.py can only shadow modules for its own code.
 from grader.harness.codec import (
-    POLL_BEFORE_BLOCKING_S,
     Decoder,
     Encoder,
+    Poller,
     Unencodable,
-    poll_readable,
     read_frame,
     write_frame,
 )
@@ -245,9 +244,9 @@ def serve(args: argparse.Namespace) -> None:
     if not ready["ready"]:
         return
 
-    poll_s = 0.0 if args.no_poll else POLL_BEFORE_BLOCKING_S
+    poller = Poller(seconds=0.0) if args.no_poll else Poller()
     while True:
-        poll_readable(args.read_fd, poll_s)  # the next request often follows at once
+        poller.wait(args.read_fd)  # the next request often follows at once
         frame = read_frame(proto_in)
         if frame is None:
             return

@@ -22,9 +22,9 @@ from grader.harness.codec import (
     Decoder,
     Encoder,
     Handle,
+    Poller,
     Tree,
     Unencodable,
-    poll_readable,
     read_frame,
     write_frame,
 )
@@ -275,18 +275,34 @@ def test_polling_sees_a_message_that_arrives_while_it_polls():
     with ours, theirs:
         sender = threading.Timer(0.01, theirs.sendall, args=(b"x",))
         sender.start()
-        assert poll_readable(ours.fileno(), seconds=5.0)
+        assert Poller(seconds=5.0, cpu_to_spare=lambda: True).wait(ours.fileno())
         sender.join()
         assert ours.recv(1) == b"x"
 
 
-def test_polling_gives_up_after_its_time_and_never_when_told_not_to():
+def test_polling_gives_up_after_its_time():
     ours, theirs = socket.socketpair()
     with ours, theirs:
         started = time.perf_counter()
-        assert not poll_readable(ours.fileno(), seconds=0.002)
-        assert not poll_readable(ours.fileno(), seconds=0)
+        assert not Poller(seconds=0.002, cpu_to_spare=lambda: True).wait(ours.fileno())
         assert time.perf_counter() - started < 1.0
+
+
+def test_no_polling_without_a_cpu_to_spare():
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        theirs.sendall(b"x")  # even a message already there: the caller blocks for it instead
+        assert not Poller(seconds=5.0, cpu_to_spare=lambda: False).wait(ours.fileno())
+        assert not Poller(seconds=0.0, cpu_to_spare=lambda: True).wait(ours.fileno())
+        assert Poller(seconds=5.0, cpu_to_spare=lambda: True).wait(ours.fileno())
+
+
+def test_whether_a_cpu_is_to_spare_is_asked_only_now_and_then():
+    asked = []
+    poller = Poller(seconds=0.001, cpu_to_spare=lambda: asked.append(1) is None)
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
         theirs.sendall(b"x")
-        assert not poll_readable(ours.fileno(), seconds=0)  # 0: the caller blocks instead
-        assert poll_readable(ours.fileno(), seconds=0.002)
+        for _ in range(200):
+            assert poller.wait(ours.fileno())
+    assert 1 <= len(asked) < 20  # once per SPARE_CPU_RECHECK_S, not once per wait
