@@ -4,6 +4,7 @@ A local grading waits mostly for its harness to import pytest. When the command 
 for one, the harness is started here, before the command's own imports (click and grader's
 modules, ~60 ms), which then run beside it. The arguments are only glanced at: the CLI
 parses them, and a harness started on a wrong guess is stopped unused when the command exits.
+From its first moment, a stop (SIGTERM, SIGHUP) ends the command as Ctrl-C does.
 """
 
 from __future__ import annotations
@@ -13,13 +14,21 @@ import sys
 
 
 def main() -> None:
-    if asks_for_local_grading(sys.argv[1:]):
-        from grader.sandbox.harness_process import start_early
+    from grader.interrupts import interrupt_on_stop_signals
 
-        start_early()
-    from grader.cli.main import main as run_cli
+    # stopped at any moment, the command cleans up (its harness, staging folders) and says so
+    with interrupt_on_stop_signals():
+        try:
+            if asks_for_local_grading(sys.argv[1:]):
+                from grader.sandbox.harness_process import start_early
 
-    run_cli()
+                start_early()
+            from grader.cli.main import main as run_cli
+
+            run_cli()
+        except KeyboardInterrupt:
+            print("grader: interrupted", file=sys.stderr)
+            sys.exit(130)
 
 
 def asks_for_local_grading(args: list[str]) -> bool:

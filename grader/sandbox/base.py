@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import signal
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,30 +37,6 @@ def phase(name: str) -> Iterator[None]:
         yield
     finally:
         log.debug("%s: %.3f s", name, time.perf_counter() - started)
-
-
-# a stop (kill, a CI job's timeout) and a closed terminal end the command as Ctrl-C does
-_STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-
-
-@contextmanager
-def interrupt_on_stop_signals() -> Iterator[None]:
-    """Meanwhile, SIGTERM and SIGHUP raise KeyboardInterrupt (in the main thread), so that the
-    clean-up in `finally` blocks runs: no container, process or folder outlives a stopped
-    grading."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {number: signal.signal(number, _interrupt) for number in _STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def log_harness_timings(output: HarnessOutput, start_requested: float) -> None:

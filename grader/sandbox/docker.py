@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import SandboxError
+from grader.interrupts import interrupt_on_stop_signals
 from grader.models import Exercise
 from grader.sandbox.base import (
     HARNESS_MEMORY_MB,
@@ -41,7 +42,6 @@ from grader.sandbox.base import (
     GradingJob,
     HarnessOutput,
     harness_config,
-    interrupt_on_stop_signals,
     log_harness_timings,
     parse_results,
     phase,

@@ -17,13 +17,13 @@ from collections.abc import Callable
 from typing import IO
 
 from grader.harness.processes import descendants
+from grader.interrupts import interrupt_on_stop_signals
 from grader.sandbox.base import (
     RESULTS_LIMIT_BYTES,
     SOCKET_NAME,
     GradingJob,
     HarnessOutput,
     harness_config,
-    interrupt_on_stop_signals,
     log_harness_timings,
     parse_results,
     reference_file,

@@ -157,3 +157,31 @@ def test_a_local_grading_stopped_leaves_nothing_behind(tmp_path, stop):
     assert stdout == b""
     assert _processes_working_under(tmp_path) == []
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_command_stopped_before_its_grading_runs_leaves_nothing_behind(tmp_path):
+    """Stopped while it still loads, the command stops the harness it started first."""
+    import signal
+    import time
+
+    command = [sys.executable, "-m", "grader", "grade", str(BEHAVIOURS / "correct.py")]
+    command += ["-e", "behaviours", "--pack", str(MINI_PACK), "--sandbox", "local"]
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not any("grader.harness.run" in p for p in _processes_working_under(tmp_path)):
+            assert time.monotonic() < deadline and process.poll() is None, "no harness started"
+            time.sleep(0.001)
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    assert b"interrupted" in stderr and b"Traceback" not in stderr
+    assert stdout == b""
+    assert _processes_working_under(tmp_path) == []
+    assert list(tmp_path.iterdir()) == []
