@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -47,17 +49,63 @@ def test_anything_else_starts_nothing_ahead(args):
     assert not asks_for_local_grading(args)
 
 
+def _grader_command(args: list[str]) -> list[str]:
+    return [sys.executable, "-m", "grader", *args]
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    return {**os.environ, "TMPDIR": str(tmp)}  # the harness's folder is made under TMPDIR
+
+
+def _local_grading(submission: str) -> list[str]:
+    """The arguments of a local grading of a behaviours submission."""
+    return [
+        "grade",
+        str(BEHAVIOURS / submission),
+        "-e",
+        "behaviours",
+        "--pack",
+        str(MINI_PACK),
+        "--sandbox",
+        "local",
+    ]
+
+
 def _grader(args: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TMPDIR": str(tmp)}  # the harness's folder is made under TMPDIR
     return subprocess.run(
-        [sys.executable, "-m", "grader", *args],
+        _grader_command(args),
         capture_output=True,
         text=True,
-        env=env,
+        env=_env(tmp),
         cwd=ROOT,
         timeout=120,
         check=False,
     )
+
+
+def _stopped_once_running(
+    submission: str, tmp: Path, running: str, stop: signal.Signals
+) -> tuple[int, bytes, bytes]:
+    """(exit status, stdout, stderr) of a local grading sent `stop` as soon as a process
+    whose command line holds `running` works under `tmp`."""
+    process = subprocess.Popen(
+        _grader_command(_local_grading(submission)),
+        cwd=ROOT,
+        env=_env(tmp),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not any(running in p for p in _processes_working_under(tmp)):
+            assert time.monotonic() < deadline and process.poll() is None, f"no {running}"
+            time.sleep(0.001)
+        process.send_signal(stop)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return process.returncode, stdout, stderr
 
 
 def _processes_working_under(folder: Path) -> list[str]:
@@ -76,21 +124,7 @@ def _processes_working_under(folder: Path) -> list[str]:
 
 
 def test_a_command_line_local_grading_uses_its_head_start_and_cleans_up(tmp_path):
-    result = _grader(
-        [
-            "grade",
-            str(BEHAVIOURS / "correct.py"),
-            "-e",
-            "behaviours",
-            "--pack",
-            str(MINI_PACK),
-            "--sandbox",
-            "local",
-            "--format",
-            "json",
-        ],
-        tmp_path,
-    )
+    result = _grader([*_local_grading("correct.py"), "--format", "json"], tmp_path)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["status"] == "graded" and report["percent"] == 100.0
@@ -132,28 +166,12 @@ def test_the_local_sandbox_adopts_the_harness_started_early(mini_exercise):
     assert early.process.poll() is not None and not early.root.exists()
 
 
-@pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
 def test_a_local_grading_stopped_leaves_nothing_behind(tmp_path, stop):
-    import signal
-    import time
-
-    command = [sys.executable, "-m", "grader", "grade", str(BEHAVIOURS / "infinite_loop.py")]
-    command += ["-e", "behaviours", "--pack", str(MINI_PACK), "--sandbox", "local"]
-    env = {**os.environ, "TMPDIR": str(tmp_path)}
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    returncode, stdout, stderr = _stopped_once_running(
+        "infinite_loop.py", tmp_path, "grader.harness.worker", stop
     )
-    try:
-        deadline = time.monotonic() + 30
-        while not any("grader.harness.worker" in p for p in _processes_working_under(tmp_path)):
-            assert time.monotonic() < deadline and process.poll() is None, "no worker started"
-            time.sleep(0.05)
-        process.send_signal(getattr(signal, stop))
-        stdout, stderr = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 130, stderr
+    assert returncode == 130, stderr
     assert stdout == b""
     assert _processes_working_under(tmp_path) == []
     assert list(tmp_path.iterdir()) == []
@@ -161,26 +179,10 @@ def test_a_local_grading_stopped_leaves_nothing_behind(tmp_path, stop):
 
 def test_a_command_stopped_before_its_grading_runs_leaves_nothing_behind(tmp_path):
     """Stopped while it still loads, the command stops the harness it started first."""
-    import signal
-    import time
-
-    command = [sys.executable, "-m", "grader", "grade", str(BEHAVIOURS / "correct.py")]
-    command += ["-e", "behaviours", "--pack", str(MINI_PACK), "--sandbox", "local"]
-    env = {**os.environ, "TMPDIR": str(tmp_path)}
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    returncode, stdout, stderr = _stopped_once_running(
+        "correct.py", tmp_path, "grader.harness.run", signal.SIGTERM
     )
-    try:
-        deadline = time.monotonic() + 30
-        while not any("grader.harness.run" in p for p in _processes_working_under(tmp_path)):
-            assert time.monotonic() < deadline and process.poll() is None, "no harness started"
-            time.sleep(0.001)
-        process.send_signal(signal.SIGTERM)
-        stdout, stderr = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 130, stderr
+    assert returncode == 130, stderr
     assert b"interrupted" in stderr and b"Traceback" not in stderr
     assert stdout == b""
     assert _processes_working_under(tmp_path) == []
