@@ -32,5 +32,31 @@ def interrupt_on_stop_signals() -> Iterator[None]:
             signal.signal(number, handler)
 
 
+@contextlib.contextmanager
+def stop_signals_held() -> Iterator[None]:
+    """Meanwhile, a stop waits; it is delivered when the block ends. For starting something
+    that must be cleaned up: a stop while a process starts (inside Popen, before it returns
+    the child) or before the new process is recorded would leave that process running
+    unseen by every `finally`. In other threads than the main one it does nothing."""
+    held: list[int] = []
+    previous = {}
+    try:
+        for number in STOP_SIGNALS:
+            previous[number] = signal.signal(number, lambda signum, frame: held.append(signum))
+    except ValueError:  # not the main thread
+        pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if held:
+            handler = previous[held[0]]
+            if callable(handler):
+                handler(held[0], None)
+            else:  # the default action (or none): the stop as it would have come
+                signal.raise_signal(held[0])
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt

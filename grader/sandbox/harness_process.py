@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 import grader
+from grader.interrupts import stop_signals_held
 
 
 class StartedHarness:
@@ -67,7 +68,7 @@ def start_early() -> None:
     """Start a harness before the command's own imports, for the local sandbox to claim;
     one nobody claims is discarded when the command exits."""
     # a head start only: when no process can be started now, the grading tries and reports
-    with contextlib.suppress(OSError):
+    with stop_signals_held(), contextlib.suppress(OSError):
         _started_early.append(StartedHarness())
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import IO
 
 from grader.harness.processes import descendants
-from grader.interrupts import interrupt_on_stop_signals
+from grader.interrupts import interrupt_on_stop_signals, stop_signals_held
 from grader.sandbox.base import (
     RESULTS_LIMIT_BYTES,
     SOCKET_NAME,
@@ -57,12 +57,13 @@ class LocalSandbox:
         """Start the next grading's harness now (or adopt the one the command started before
         its imports): its interpreter starts and imports pytest while the host loads the
         pack and stages the submission."""
-        if self._spare is None:
-            self._spare = claim_early()
-        if self._spare is None:
-            # a head start only: when no process can be started now, run() tries and reports
-            with contextlib.suppress(OSError):
-                self._spare = StartedHarness()
+        with stop_signals_held():
+            if self._spare is None:
+                self._spare = claim_early()
+            if self._spare is None:
+                # a head start only: when no process can be started now, run() tries and reports
+                with contextlib.suppress(OSError):
+                    self._spare = StartedHarness()
 
     def close(self) -> None:
         if self._spare is not None:
@@ -70,12 +71,15 @@ class LocalSandbox:
             self._spare = None
 
     def run(self, job: GradingJob) -> HarnessOutput:
+        harness = None
         with interrupt_on_stop_signals():
-            harness, self._spare = self._spare or StartedHarness(), None
             try:
+                with stop_signals_held():
+                    harness, self._spare = self._spare or StartedHarness(), None
                 return self._run(job, harness)
             finally:
-                harness.discard()
+                if harness is not None:
+                    harness.discard()
 
     def _run(self, job: GradingJob, harness: StartedHarness) -> HarnessOutput:
         exercise = job.exercise
@@ -103,23 +107,26 @@ class LocalSandbox:
         )
         start_requested = time.time()
         harness.send_config(config)
-        supervisor = subprocess.Popen(
-            [sys.executable, "-P", "-m", "grader.harness.supervisor", *supervisor_argv],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=root,
-            env=process_environment(),
-            start_new_session=True,
-        )
-        self._on_wait()
+        supervisor = None
         try:
+            with stop_signals_held():
+                supervisor = subprocess.Popen(
+                    [sys.executable, "-P", "-m", "grader.harness.supervisor", *supervisor_argv],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    cwd=root,
+                    env=process_environment(),
+                    start_new_session=True,
+                )
+            self._on_wait()
             output = self._wait(harness.process, harness.stderr, wall_clock_limit_s(exercise))
             log_harness_timings(output, start_requested)
             return output
         finally:
             kill_process_group(harness.process)
-            stop_supervisor(supervisor)
+            if supervisor is not None:
+                stop_supervisor(supervisor)
 
     def _wait(
         self, harness: subprocess.Popen[bytes], stderr: IO[bytes], total_timeout_s: float

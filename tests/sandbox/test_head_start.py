@@ -6,16 +6,19 @@ guess must never outlive the command, nor leave its folder behind.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
+from grader.interrupts import interrupt_on_stop_signals
 from grader.launch import asks_for_local_grading
 from tests.conftest import BEHAVIOURS, MINI_PACK, ROOT
 
@@ -185,5 +188,48 @@ def test_a_command_stopped_before_its_grading_runs_leaves_nothing_behind(tmp_pat
     assert returncode == 130, stderr
     assert b"interrupted" in stderr and b"Traceback" not in stderr
     assert stdout == b""
+    assert _processes_working_under(tmp_path) == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def _stopped_at_start(monkeypatch, tmp: Path, number: int) -> None:
+    """Sends this process SIGTERM right after its `number`th process creation, before Popen
+    returns the child (where a stop from outside can land too), with temporary folders
+    made under `tmp`."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    execute_child = subprocess.Popen._execute_child
+    started = []
+
+    def stopped_once_started(self, *args, **kwargs):
+        execute_child(self, *args, **kwargs)
+        started.append(self.pid)
+        if len(started) == number:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", stopped_once_started)
+
+
+def test_a_stop_while_the_early_harness_starts_still_stops_it(tmp_path, monkeypatch):
+    from grader.sandbox import harness_process
+
+    _stopped_at_start(monkeypatch, tmp_path, 1)
+    with interrupt_on_stop_signals(), pytest.raises(KeyboardInterrupt):
+        harness_process.start_early()
+    harness_process._discard_unclaimed()  # what the command's exit does
+    assert _processes_working_under(tmp_path) == []
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("stopped_at", [1, 2], ids=["harness", "supervisor"])
+def test_a_stop_while_a_local_grading_starts_a_process_stops_them_all(
+    tmp_path, monkeypatch, mini_exercise, stopped_at
+):
+    from grader.sandbox.local import LocalSandbox
+    from tests.conftest import grade_file
+
+    _stopped_at_start(monkeypatch, tmp_path, stopped_at)
+    sandbox = LocalSandbox()
+    with pytest.raises(KeyboardInterrupt), contextlib.closing(sandbox):
+        grade_file(BEHAVIOURS / "infinite_loop.py", mini_exercise, sandbox)
     assert _processes_working_under(tmp_path) == []
     assert list(tmp_path.iterdir()) == []
