@@ -315,16 +315,25 @@ class DockerSandbox:
                     submission_source = str(staging / "submission")
                     _write_tree(self._pack_entries(job), Path(pack_source))
                     _write_tree(_tree_entries(job.staged.directory, "."), Path(submission_source))
+            harness_name, worker_name = f"grader-{run_id}-harness", f"grader-{run_id}-worker"
+            # removed by name: a stop while the daemon creates one leaves no id to remove by
+            created += [harness_name, worker_name]
             with ThreadPoolExecutor(max_workers=1) as background:
                 with phase("create containers"):
                     # created side by side: each is a round trip the daemon spends time on
                     worker_created = background.submit(
-                        self._create_worker, job, image, channel, submission_source, labels
+                        self._create_worker,
+                        worker_name,
+                        job,
+                        image,
+                        channel,
+                        submission_source,
+                        labels,
                     )
-                    harness = self._create_harness(image, channel, pack_source, binds, labels)
-                    created.append(harness)
+                    harness = self._create_harness(
+                        harness_name, image, channel, pack_source, binds, labels
+                    )
                     worker = worker_created.result()
-                    created.append(worker)
                 start_requested = time.time()
                 if staging is not None:
                     with phase("start the harness and the worker"):
@@ -355,12 +364,18 @@ class DockerSandbox:
                     shutil.rmtree(staging, ignore_errors=True)
 
     def _create_harness(
-        self, image: str, channel: str, pack_source: str, binds: bool, labels: dict[str, str]
+        self,
+        name: str,
+        image: str,
+        channel: str,
+        pack_source: str,
+        binds: bool,
+        labels: dict[str, str],
     ) -> str:
         """The pack is a folder to bind read-only, or a volume to copy into."""
         config = f"{GRADING_MOUNT}/config.json"
         return self.engine.create_container(
-            f"grader-{labels[RUN_LABEL]}-harness",
+            name,
             container_config(
                 image,
                 ["python", "-P", "-m", "grader.harness.run", "--config", config],
@@ -376,6 +391,7 @@ class DockerSandbox:
 
     def _create_worker(
         self,
+        name: str,
         job: GradingJob,
         image: str,
         channel: str,
@@ -403,7 +419,7 @@ class DockerSandbox:
             ),
         ]
         return self.engine.create_container(
-            f"grader-{labels[RUN_LABEL]}-worker",
+            name,
             container_config(
                 image,
                 command,

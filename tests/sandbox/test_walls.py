@@ -114,6 +114,31 @@ def test_sigterm_also_cleans_up(docker_client, sandbox_image):
     assert _leftovers(docker_client, tag) == []
 
 
+@pytest.mark.parametrize("stopped_at", [1, 2])
+def test_a_stop_while_the_daemon_creates_a_container_leaves_none(
+    docker_client, sandbox_image, mini_exercise, monkeypatch, stopped_at
+):
+    """The stop comes once the daemon has made a container, before its id is back."""
+    tag = f"create-{uuid.uuid4().hex}"
+    monkeypatch.setenv(RUN_TAG_ENV, tag)
+    sandbox = DockerSandbox(docker_client, image=sandbox_image)
+    create_container = sandbox.engine.create_container
+    calls = []
+
+    def stopped_on_the_way_back(name: str, config: dict) -> str:
+        container = create_container(name, config)
+        calls.append(name)
+        if len(calls) == stopped_at:
+            raise KeyboardInterrupt
+        return container
+
+    monkeypatch.setattr(sandbox.engine, "create_container", stopped_on_the_way_back)
+    with pytest.raises(KeyboardInterrupt):
+        grade_file(BEHAVIOURS / "correct.py", mini_exercise, sandbox)
+    assert len(calls) == 2
+    assert _leftovers(docker_client, tag) == []
+
+
 def test_binds_the_daemon_cannot_see_fall_back_to_copying(
     docker_client, sandbox_image, walls_exercise, monkeypatch, caplog
 ):
