@@ -34,14 +34,15 @@ def interrupt_on_stop_signals() -> Iterator[None]:
 
 @contextlib.contextmanager
 def stop_signals_held() -> Iterator[None]:
-    """Meanwhile, a stop waits; it is delivered when the block ends. For starting something
-    that must be cleaned up: a stop while a process starts (inside Popen, before it returns
-    the child) or before the new process is recorded would leave that process running
-    unseen by every `finally`. In other threads than the main one it does nothing."""
+    """Meanwhile, a stop (Ctrl-C too) waits; it is delivered when the block ends. For
+    starting something that must be cleaned up: a stop while a process starts (inside Popen,
+    before it returns the child) or before the new process is recorded would leave that
+    process running unseen by every `finally`. In other threads than the main one it does
+    nothing."""
     held: list[int] = []
     previous = {}
     try:
-        for number in STOP_SIGNALS:
+        for number in (signal.SIGINT, *STOP_SIGNALS):
             previous[number] = signal.signal(number, lambda signum, frame: held.append(signum))
     except ValueError:  # not the main thread
         pass

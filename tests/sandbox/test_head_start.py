@@ -192,8 +192,10 @@ def test_a_command_stopped_before_its_grading_runs_leaves_nothing_behind(tmp_pat
     assert list(tmp_path.iterdir()) == []
 
 
-def _stopped_at_start(monkeypatch, tmp: Path, number: int) -> None:
-    """Sends this process SIGTERM right after its `number`th process creation, before Popen
+def _stopped_at_start(
+    monkeypatch, tmp: Path, number: int, stop: signal.Signals = signal.SIGTERM
+) -> None:
+    """Sends this process `stop` right after its `number`th process creation, before Popen
     returns the child (where a stop from outside can land too), with temporary folders
     made under `tmp`."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp))
@@ -204,15 +206,16 @@ def _stopped_at_start(monkeypatch, tmp: Path, number: int) -> None:
         execute_child(self, *args, **kwargs)
         started.append(self.pid)
         if len(started) == number:
-            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), stop)
 
     monkeypatch.setattr(subprocess.Popen, "_execute_child", stopped_once_started)
 
 
-def test_a_stop_while_the_early_harness_starts_still_stops_it(tmp_path, monkeypatch):
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_while_the_early_harness_starts_still_stops_it(tmp_path, monkeypatch, stop):
     from grader.sandbox import harness_process
 
-    _stopped_at_start(monkeypatch, tmp_path, 1)
+    _stopped_at_start(monkeypatch, tmp_path, 1, stop)
     with interrupt_on_stop_signals(), pytest.raises(KeyboardInterrupt):
         harness_process.start_early()
     harness_process._discard_unclaimed()  # what the command's exit does
@@ -220,14 +223,15 @@ def test_a_stop_while_the_early_harness_starts_still_stops_it(tmp_path, monkeypa
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 @pytest.mark.parametrize("stopped_at", [1, 2], ids=["harness", "supervisor"])
 def test_a_stop_while_a_local_grading_starts_a_process_stops_them_all(
-    tmp_path, monkeypatch, mini_exercise, stopped_at
+    tmp_path, monkeypatch, mini_exercise, stopped_at, stop
 ):
     from grader.sandbox.local import LocalSandbox
     from tests.conftest import grade_file
 
-    _stopped_at_start(monkeypatch, tmp_path, stopped_at)
+    _stopped_at_start(monkeypatch, tmp_path, stopped_at, stop)
     sandbox = LocalSandbox()
     with pytest.raises(KeyboardInterrupt), contextlib.closing(sandbox):
         grade_file(BEHAVIOURS / "infinite_loop.py", mini_exercise, sandbox)
