@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+
+TYPE_CHECKING = False  # typing itself costs ~3 ms to import
+if TYPE_CHECKING:
+    from typing import Any
 
 # a stop (kill, a CI job's timeout) and a closed terminal end the command as Ctrl-C does
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -19,17 +23,8 @@ def interrupt_on_stop_signals() -> Iterator[None]:
     clean-up in `finally` blocks runs: no container, process or folder outlives a stopped
     grading. Elsewhere than in the main thread, where handlers cannot be set, it does
     nothing."""
-    previous = {}
-    try:
-        for number in STOP_SIGNALS:
-            previous[number] = signal.signal(number, _interrupt)
-    except ValueError:  # not the main thread
-        pass
-    try:
+    with _handled(STOP_SIGNALS, _interrupt):
         yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 @contextlib.contextmanager
@@ -40,23 +35,36 @@ def stop_signals_held() -> Iterator[None]:
     process running unseen by every `finally`. In other threads than the main one it does
     nothing."""
     held: list[int] = []
-    previous = {}
+    previous: dict[int, Any] = {}
     try:
-        for number in (signal.SIGINT, *STOP_SIGNALS):
-            previous[number] = signal.signal(number, lambda signum, frame: held.append(signum))
-    except ValueError:  # not the main thread
-        pass
-    try:
-        yield
+        with _handled((signal.SIGINT, *STOP_SIGNALS), lambda n, _: held.append(n)) as previous:
+            yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
         if held:
             handler = previous[held[0]]
             if callable(handler):
                 handler(held[0], None)
             else:  # the default action (or none): the stop as it would have come
                 signal.raise_signal(held[0])
+
+
+@contextlib.contextmanager
+def _handled(
+    numbers: tuple[int, ...], handler: Callable[[int, Any], None]
+) -> Iterator[dict[int, Any]]:
+    """Meanwhile, `handler` handles the signals `numbers`; yields the handlers it replaced
+    (none outside the main thread, where handlers cannot be set)."""
+    previous: dict[int, Any] = {}
+    try:
+        for number in numbers:
+            previous[number] = signal.signal(number, handler)
+    except ValueError:  # not the main thread
+        pass
+    try:
+        yield previous
+    finally:
+        for number, replaced in previous.items():
+            signal.signal(number, replaced)
 
 
 def _interrupt(signum: int, frame: object) -> None:
