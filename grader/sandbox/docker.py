@@ -298,16 +298,20 @@ class DockerSandbox:
         labels = {RUN_LABEL: run_id}
         if os.environ.get(RUN_TAG_ENV):
             labels[TAG_LABEL] = os.environ[RUN_TAG_ENV]
+        # Each container and volume is recorded under its name before it is created: a stop
+        # while the daemon makes one (made, the answer not back yet) still finds it by name.
+        channel, grading = f"grader-{run_id}-channel", f"grader-{run_id}-grading"
+        harness_name, worker_name = f"grader-{run_id}-harness", f"grader-{run_id}-worker"
         created: list[str] = []
         volumes: list[str] = []
         staging = Path(tempfile.mkdtemp(prefix="grader-run-")) if binds else None
         try:
             with phase("create volumes"):
-                channel = engine.create_volume(f"grader-{run_id}-channel", labels)
                 volumes.append(channel)
+                engine.create_volume(channel, labels)
                 if staging is None:
-                    grading = engine.create_volume(f"grader-{run_id}-grading", labels)
                     volumes.append(grading)
+                    engine.create_volume(grading, labels)
                     pack_source, submission_source = grading, None
                 else:
                     # binds: a private folder (0700) holds the two trees the containers see
@@ -315,8 +319,6 @@ class DockerSandbox:
                     submission_source = str(staging / "submission")
                     _write_tree(self._pack_entries(job), Path(pack_source))
                     _write_tree(_tree_entries(job.staged.directory, "."), Path(submission_source))
-            harness_name, worker_name = f"grader-{run_id}-harness", f"grader-{run_id}-worker"
-            # removed by name: a stop while the daemon creates one leaves no id to remove by
             created += [harness_name, worker_name]
             with ThreadPoolExecutor(max_workers=1) as background:
                 with phase("create containers"):

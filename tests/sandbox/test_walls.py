@@ -114,28 +114,37 @@ def test_sigterm_also_cleans_up(docker_client, sandbox_image):
     assert _leftovers(docker_client, tag) == []
 
 
-@pytest.mark.parametrize("stopped_at", [1, 2])
-def test_a_stop_while_the_daemon_creates_a_container_leaves_none(
-    docker_client, sandbox_image, mini_exercise, monkeypatch, stopped_at
+@pytest.mark.parametrize(
+    ("creation", "stopped_at", "copy_mode"),
+    [
+        ("create_volume", 1, "bind"),
+        ("create_volume", 2, "archive"),
+        ("create_container", 1, "bind"),
+        ("create_container", 2, "bind"),
+    ],
+)
+def test_a_stop_while_the_daemon_creates_something_leaves_nothing(
+    docker_client, sandbox_image, mini_exercise, monkeypatch, creation, stopped_at, copy_mode
 ):
-    """The stop comes once the daemon has made a container, before its id is back."""
+    """The stop comes once the daemon has made a volume or container, before its answer."""
     tag = f"create-{uuid.uuid4().hex}"
     monkeypatch.setenv(RUN_TAG_ENV, tag)
+    monkeypatch.setenv(COPY_MODE_ENV, copy_mode)
     sandbox = DockerSandbox(docker_client, image=sandbox_image)
-    create_container = sandbox.engine.create_container
-    calls = []
+    create = getattr(sandbox.engine, creation)
+    made = []
 
-    def stopped_on_the_way_back(name: str, config: dict) -> str:
-        container = create_container(name, config)
-        calls.append(name)
-        if len(calls) == stopped_at:
+    def stopped_on_the_way_back(name: str, *args: object) -> str:
+        answer = create(name, *args)
+        made.append(name)
+        if len(made) == stopped_at:
             raise KeyboardInterrupt
-        return container
+        return answer
 
-    monkeypatch.setattr(sandbox.engine, "create_container", stopped_on_the_way_back)
+    monkeypatch.setattr(sandbox.engine, creation, stopped_on_the_way_back)
     with pytest.raises(KeyboardInterrupt):
         grade_file(BEHAVIOURS / "correct.py", mini_exercise, sandbox)
-    assert len(calls) == 2
+    assert len(made) >= stopped_at  # containers are made side by side
     assert _leftovers(docker_client, tag) == []
 
 
