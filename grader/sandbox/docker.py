@@ -490,17 +490,3 @@ def _remove(engine: Engine, containers: list[str], volumes: list[str]) -> None:
     for volume in volumes:
         with contextlib.suppress(Exception):
             engine.remove_volume(volume)
-
-
-def remove_leftovers(client: Any) -> int:
-    """Remove containers and volumes of interrupted runs; returns how many."""
-    count = 0
-    for container in client.containers.list(all=True, filters={"label": RUN_LABEL}):
-        with contextlib.suppress(Exception):
-            container.remove(force=True, v=True)
-            count += 1
-    for volume in client.volumes.list(filters={"label": RUN_LABEL}):
-        with contextlib.suppress(Exception):
-            volume.remove(force=True)
-            count += 1
-    return count
