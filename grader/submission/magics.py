@@ -1,8 +1,11 @@
 """Neutralise IPython magics and shell lines in one notebook cell, keeping its line count.
 
 The grader never runs `%pip`, `!rm -rf` or `%%bash`: each such line becomes `pass` (so a block
-that only held a magic stays valid) with a comment saying what was there. A line only counts
-as a magic at the start of a statement, never inside a string or a bracketed continuation.
+that only held a magic stays valid) with a comment saying what was there; a name assigned a
+magic's output (`files = !ls`) is assigned an empty value instead, so that later cells still
+find it. The magics that only time or capture Python (`%time`, `%%time`, `%%capture`) are
+dropped and their Python kept, as Jupyter runs it. A line only counts as a magic at the start
+of a statement, never inside a string or a bracketed continuation.
 """
 
 from __future__ import annotations
@@ -16,7 +19,13 @@ from grader.submission.policy import ParseBudget
 
 _NEWLINES = re.compile(r"\r\n|\r|\n")  # the line ends Python knows; not \f, \v or U+2028
 _HELP = re.compile(r"^(?:\?.*|[A-Za-z_][\w.]*\?{1,2})$")
-_MAGIC_ASSIGN = re.compile(r"^[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*([!%])")
+_MAGIC_ASSIGN = re.compile(r"^([A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*)\s*=\s*([!%])")
+# `%time STATEMENT` (or `NAME = %time EXPRESSION`) runs in the notebook's namespace, timed.
+_TIMED_STATEMENT = re.compile(
+    r"^((?:[A-Za-z_][\w.]*\s*(?:,\s*[A-Za-z_][\w.]*\s*)*=\s*)?)%time\s+(\S.*)$"
+)
+# Cell magics whose body Jupyter runs as Python in the notebook's namespace.
+_PYTHON_CELL_MAGICS = frozenset({"time", "capture"})
 # Runs of characters that cannot change the scanner's state, outside and inside quotes.
 _PLAIN = re.compile(r"[^'\"#()\[\]{}\\]+")
 _QUOTED_PLAIN = {"'": re.compile(r"[^'\\]+"), '"': re.compile(r'[^"\\]+')}
@@ -50,6 +59,8 @@ def parses(source: str, budget: ParseBudget | None = None) -> bool:
 
 
 def _kind(stripped: str) -> str | None:
+    if stripped.startswith("%%"):
+        return "cell magic"
     if stripped.startswith("%"):
         return "line magic"
     if stripped.startswith("!"):
@@ -58,8 +69,12 @@ def _kind(stripped: str) -> str | None:
         return "help request"
     match = _MAGIC_ASSIGN.match(stripped)
     if match:
-        return "shell command" if match.group(1) == "!" else "line magic"
+        return "shell command" if match.group(2) == "!" else "line magic"
     return None
+
+
+def _cell_magic_name(line: str) -> str:
+    return line.strip()[2:].split(maxsplit=1)[0] if line.strip()[2:].strip() else ""
 
 
 class _Scanner:
@@ -115,7 +130,14 @@ class _Scanner:
 
 
 def _replacement(line: str, kind: str) -> str:
-    indent = line[: len(line) - len(line.lstrip())]
+    # a cell magic heads its cell whatever its indentation; its body starts at column 0
+    indent = "" if kind == "cell magic" else line[: len(line) - len(line.lstrip())]
+    assigned = _MAGIC_ASSIGN.match(line.strip())
+    if assigned and not line.strip().startswith("%"):
+        # IPython gives a shell command's output as a list of lines, a magic's as a value
+        targets = [target.strip() for target in assigned.group(1).split(",")]
+        empty = "[]" if assigned.group(2) == "!" else "None"
+        return f"{indent}{' = '.join(targets)} = {empty}  # grader: neutralised {kind}"
     return f"{indent}pass  # grader: neutralised {kind}"
 
 
@@ -127,7 +149,11 @@ def neutralise_cell(
     if parses(source, budget):
         return lines, []  # valid Python holds no magic; leave it byte for byte
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is not None and lines[first].lstrip().startswith("%%"):
+    if (
+        first is not None
+        and lines[first].lstrip().startswith("%%")
+        and _cell_magic_name(lines[first]) not in _PYTHON_CELL_MAGICS
+    ):
         # A cell magic hands the whole cell to something other than Python.
         out = [*lines[:first], _replacement(lines[first], "cell magic")]
         out += ["# " + line for line in lines[first + 1 :]]
@@ -144,6 +170,12 @@ def neutralise_cell(
             in_magic_continuation = line.endswith("\\")
             continue
         kind = _kind(line.strip()) if scanner.at_statement_start else None
+        timed = _TIMED_STATEMENT.match(line.strip()) if kind == "line magic" else None
+        if timed and not line.endswith("\\"):
+            # the statement runs as Jupyter runs it; only the timing is left out
+            indent = line[: len(line) - len(line.lstrip())]
+            line = indent + timed.group(1) + timed.group(2)
+            kind = None
         if kind is None:
             scanner.feed(line)
             out.append(line)

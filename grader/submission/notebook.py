@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.flags import FlagCode
+from grader.harness import cells as cells_layout
 from grader.models import Flag
 from grader.submission.magics import Neutralised, neutralise_cell
 from grader.submission.policy import MAX_NOTEBOOK_BYTES, MB, ParseBudget
@@ -187,7 +188,7 @@ def read_notebook(data: bytes, where: str) -> Any:
 def notebook_code(data: bytes, where: str, budget: ParseBudget | None = None) -> NotebookCode:
     budget = budget or ParseBudget()
     nb = read_notebook(data, where)
-    out: list[str] = ["# grader: the code cells of the submitted notebook"]
+    out: list[str] = [cells_layout.HEADER]
     lines: list[tuple[int, int]] = [(1, 0)]
     done: list[tuple[int, Neutralised]] = []
     try:
@@ -203,7 +204,7 @@ def notebook_code(data: bytes, where: str, budget: ParseBudget | None = None) ->
     for number, source in cells:
         cell_lines, neutralised = neutralise_cell(source, budget)
         done += [(number, n) for n in neutralised]
-        out.append(f"# %% cell {number}")
+        out.append(cells_layout.marker(number))
         lines.append((number, 0))
         out += cell_lines
         lines += [(number, i) for i in range(1, len(cell_lines) + 1)]

@@ -88,9 +88,9 @@ def test_magics_and_shell_lines_are_neutralised(tmp_path: Path, stage):
     assert not any(line.lstrip().startswith(("%", "!", "?")) for line in lines)
     (note,) = staged.notes
     assert note.code == FlagCode.NOTEBOOK_MAGIC
-    assert note.message.startswith("8 IPython magic/shell lines in hw.ipynb")
+    assert note.message.startswith("7 IPython magic/shell lines in hw.ipynb")
     assert "`%matplotlib inline` (cell 1)" in note.message
-    assert "and 5 more" in note.message
+    assert "and 4 more" in note.message
 
 
 def test_cell_magic_comments_out_its_whole_cell(tmp_path: Path, stage):
@@ -103,9 +103,48 @@ def test_cell_magic_comments_out_its_whole_cell(tmp_path: Path, stage):
 
 
 def test_a_cell_magic_can_hide_the_solution(tmp_path: Path, reject):
-    exc = reject(write_notebook(tmp_path / "hw.ipynb", code("%%time\n" + TWO_SUM)))
+    # %%timeit runs its body in a function of its own: nothing it defines outlives the cell
+    exc = reject(write_notebook(tmp_path / "hw.ipynb", code("%%timeit\n" + TWO_SUM)))
     assert exc.flag.code == FlagCode.MISSING_ENTRY_POINT
     assert [n.code for n in exc.notes] == [FlagCode.NOTEBOOK_MAGIC]
+
+
+def _run(text: str) -> dict:
+    namespace: dict = {}
+    exec(compile(text, "solution.py", "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("magic", ["%%time", "%%capture", "  %%capture output --no-stderr"])
+def test_time_and_capture_cells_run_their_python(tmp_path: Path, stage, magic: str):
+    staged = stage(write_notebook(tmp_path / "hw.ipynb", code(f"{magic}\n{TWO_SUM}\n!ls")))
+    assert staged.entry_module == "solution"
+    assert _run(staged_source(staged))["two_sum"]([2, 7, 11, 15], 9) in ([0, 1], (0, 1))
+    (note,) = staged.notes
+    assert note.message.startswith("2 IPython magic/shell lines")
+    assert f"`{magic.strip()}` (cell 1)" in note.message
+
+
+def test_names_given_a_magics_output_are_still_defined(tmp_path: Path, stage):
+    source = "files = !ls *.csv\nfirst, rest = !pwd\nwho = %who_ls\ncount = len(files)\n"
+    staged = stage(write_notebook(tmp_path / "hw.ipynb", code(source), code(TWO_SUM)))
+    namespace = _run(staged_source(staged))
+    assert (namespace["count"], namespace["rest"], namespace["who"]) == (0, [], None)
+    assert staged.notes[0].message.startswith("3 IPython magic/shell lines")
+
+
+def test_time_runs_its_statement(tmp_path: Path, stage):
+    source = "%time total = sum(range(4))\ndoubled = %time 2 * total\n%time print(total)\n"
+    staged = stage(write_notebook(tmp_path / "hw.ipynb", code(source), code(TWO_SUM)))
+    namespace = _run(staged_source(staged))
+    assert (namespace["total"], namespace["doubled"]) == (6, 12)
+    assert staged.notes == ()
+
+
+def test_display_needs_no_import(tmp_path: Path, stage, capsys):
+    staged = stage(write_notebook(tmp_path / "hw.ipynb", code(TWO_SUM + "\ndisplay(two_sum)")))
+    _run(staged_source(staged))
+    assert "two_sum" in capsys.readouterr().out
 
 
 def test_magic_lookalikes_in_strings_and_brackets_are_kept():

@@ -1,0 +1,41 @@
+"""How a notebook's code cells sit in the module the host makes of them.
+
+The host writes the module (grader/submission/notebook.py): this header, then each code cell
+after a marker line naming it. The worker runs such a module cell by cell, as a notebook runs,
+and names the cell and line where the candidate's code raised.
+"""
+
+from __future__ import annotations
+
+# Jupyter's display() is there without an import; in the module it prints what it is given.
+HEADER = "display = print  # grader: the code cells of the submitted notebook"
+_MARKER = "# %% cell "
+MAX_LOAD_ERRORS = 10  # of a notebook's cells that raised, how many are reported
+
+
+def marker(cell: int) -> str:
+    return f"{_MARKER}{cell}"
+
+
+def cell_starts(lines: list[str]) -> list[tuple[int, int]]:
+    """(line of its marker, cell number) of each cell of a notebook's module; [] for a module
+    that is not one."""
+    if not lines or lines[0] != HEADER:
+        return []
+    starts = []
+    for number, line in enumerate(lines, start=1):
+        if line.startswith(_MARKER) and line[len(_MARKER) :].isdigit():
+            starts.append((number, int(line[len(_MARKER) :])))
+    return starts
+
+
+def locate(starts: list[tuple[int, int]], lineno: int) -> str:
+    """Where a line of a notebook's module comes from, as the candidate sees it."""
+    marker_line, cell = 0, 0
+    for start, number in starts:
+        if start > lineno:
+            break
+        marker_line, cell = start, number
+    if not cell:
+        return f"line {lineno}"
+    return f"cell {cell}, line {max(lineno - marker_line, 1)}"
