@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from grader.harness.cells import MAX_LOAD_ERRORS
 from grader.harness.codec import (
     MAX_FRAME_BYTES,
     CodecError,
@@ -175,6 +176,8 @@ class WorkerClient:
         self.alive = False
         self.broken: str | None = None  # the channel itself is gone: every later test crashes
         self.import_error: ImportFailed | None = None
+        # what the module's top level raised when what the tests need was defined all the same
+        self.load_errors: list[CandidateError] = []
         self.events = ChannelEvents()
         self.deadline: float | None = None
         self.time_limit_s: float = 0.0
@@ -291,6 +294,9 @@ class WorkerClient:
             self.alive = True
             if not self.ready_at:
                 self.ready_at = time.time()
+                load_errors = reply.get("load_errors")
+                if isinstance(load_errors, list):
+                    self.load_errors = [_candidate_error(e) for e in load_errors[:MAX_LOAD_ERRORS]]
         elif isinstance(reply, dict) and reply.get("ready") is False and source == "worker":
             error = _candidate_error(reply.get("raised"))
             self.import_error = ImportFailed(error, "your code failed while being imported")

@@ -65,6 +65,16 @@ def harness_flags(
         add("crashed", f"the worker running your code died in {crashed} test(s)")
     if client.import_error is not None:
         add("import-error", "your module could not be imported; no test could run")
+    elif client.load_errors:
+        from grader.harness.plugin import candidate_error_message
+
+        first, *others = client.load_errors
+        more = f" (and {len(others)} more error(s))" if others else ""
+        add(
+            "import-error",
+            f"while loading, {candidate_error_message(first, reveal=True)}{more}; "
+            "the tests used what your code defined all the same",
+        )
     if output_bytes > output_limit:
         add(
             "output-limit",

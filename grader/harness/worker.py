@@ -11,16 +11,19 @@ import argparse
 import builtins
 import importlib
 import importlib.util
+import itertools
 import os
 import resource
 import signal
 import sys
 import traceback
 import types
+from collections.abc import Callable
 from typing import Any
 
 # Our own dependencies are imported before the submission joins sys.path, so a
 # candidate's numpy.py or msgpack.py can only shadow modules for its own code.
+from grader.harness.cells import MAX_LOAD_ERRORS, cell_starts, locate
 from grader.harness.codec import (
     Decoder,
     Encoder,
@@ -65,6 +68,8 @@ class Worker:
         self.handles: dict[int, Any] = {}
         self.next_handle = 1
         self.module: types.ModuleType | None = None
+        self.load_errors: list[BaseException] = []  # what the module's top level raised
+        self.cell_starts: list[tuple[int, int]] = []  # a notebook's cells in the module
         self.probes: dict[str, types.ModuleType] = {}
         self.encoder = Encoder(on_unencodable=self._new_handle, tree_nodes=self._tree_levels)
         self.decoder = Decoder(resolve_handle=self._resolve_handle, build_tree=self._build_tree)
@@ -109,7 +114,60 @@ class Worker:
         module.__dict__.update(leetcode_namespace())
         sys.modules[name] = module
         self.module = module
-        spec.loader.exec_module(module)
+        with open(path, "rb") as source:
+            parts = self._parts(source.read(), path)
+        for code in parts:
+            try:
+                exec(code, module.__dict__)  # noqa: S102 - the candidate's module, in the worker
+            except BaseException as exc:  # noqa: BLE001 - any failure of candidate code is data
+                self.load_errors.append(exc)
+                if len(parts) == 1:
+                    break
+        if self.load_errors and (
+            not self._defines_entry_point()
+            or any(isinstance(exc, ForbiddenImportError) for exc in self.load_errors)
+        ):
+            raise self.load_errors[0]
+
+    def _parts(self, source: bytes, path: str) -> list[types.CodeType]:
+        """The module's code in the parts it runs in: one for a file, one per cell for a
+        notebook (a cell that raises does not stop the next, as when a notebook is run
+        with its errors allowed). Line numbers stay those of the file."""
+        # dont_inherit: the candidate's code gets none of this module's __future__ imports
+        whole = [compile(source, path, "exec", dont_inherit=True)]
+        try:
+            lines = source.decode("utf-8").split("\n")
+        except UnicodeDecodeError:
+            return whole
+        self.cell_starts = cell_starts(lines)
+        if not self.cell_starts:
+            return whole
+        import ast
+
+        bounds = [1] + [start for start, _ in self.cell_starts] + [len(lines) + 1]
+        parts = []
+        for first, end in itertools.pairwise(bounds):
+            try:
+                tree = ast.parse("\n".join(lines[first - 1 : end - 1]), path)
+            except SyntaxError:  # a cell only valid with its neighbours: run the file whole
+                return whole
+            ast.increment_lineno(tree, first - 1)
+            parts.append(compile(tree, path, "exec", dont_inherit=True))
+        return parts
+
+    def _defines_entry_point(self) -> bool:
+        try:
+            return self.args.entry_point is not None and bool(
+                self.entry_attribute(self.args.entry_point)
+            )
+        except AttributeError:
+            return False
+
+    def where(self, relative: str, lineno: int) -> str:
+        """Where a line of the submission is, as the candidate knows it."""
+        if self.cell_starts and relative == f"{self.args.entry_module}.py":
+            return locate(self.cell_starts, lineno)
+        return f"{relative}, line {lineno}"
 
     def entry_attribute(self, name: str) -> Any:
         module = self.module
@@ -120,7 +178,12 @@ class Worker:
             solution_class = getattr(module, "Solution", None)
             if isinstance(solution_class, type) and hasattr(solution_class, method):
                 return _fresh_instance_call(solution_class, method)
-        raise AttributeError(f"your module does not define {name!r}")
+        raised = ""
+        if self.load_errors:
+            first = describe_exception(self.load_errors[0], self.args.submission, self.where)
+            at = f" at {first['where']}" if first["where"] else ""
+            raised = f" (while loading, your code raised {first['type']}{at})"
+        raise AttributeError(f"your module does not define {name!r}{raised}")
 
     # -- requests ------------------------------------------------------------------
     def handle(self, request: Any) -> Any:
@@ -162,12 +225,19 @@ def _fresh_instance_call(solution_class: type, method: str) -> Any:
     return call
 
 
-def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any]:
-    """Type, message and the last frame inside the submission, as plain strings."""
+def describe_exception(
+    exc: BaseException,
+    submission_dir: str,
+    where_is: Callable[[str, int], str] | None = None,
+) -> dict[str, Any]:
+    """Type, message and the last frame inside the submission, as plain strings; `where_is`
+    names a line of a file of the submission."""
     where = ""
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename.startswith(submission_dir):
-            where = f"{os.path.relpath(frame.filename, submission_dir)}, line {frame.lineno}"
+            relative = os.path.relpath(frame.filename, submission_dir)
+            line = frame.lineno or 0
+            where = where_is(relative, line) if where_is else f"{relative}, line {line}"
     try:
         message = str(exc)
     except BaseException:  # noqa: BLE001 - a hostile __str__ must not kill the worker
@@ -237,9 +307,15 @@ def serve(args: argparse.Namespace) -> None:
 
     try:
         worker.import_candidate()
-        ready: dict[str, Any] = {"ready": True}
+        ready: dict[str, Any] = {
+            "ready": True,
+            "load_errors": [
+                describe_exception(exc, args.submission, worker.where)
+                for exc in worker.load_errors[:MAX_LOAD_ERRORS]
+            ],
+        }
     except BaseException as exc:  # noqa: BLE001 - any failure of candidate code is data
-        ready = {"ready": False, "raised": describe_exception(exc, args.submission)}
+        ready = {"ready": False, "raised": describe_exception(exc, args.submission, worker.where)}
     write_frame(proto_out, worker.encoder.encode(ready))
     if not ready["ready"]:
         return
@@ -260,7 +336,9 @@ def serve(args: argparse.Namespace) -> None:
                 {"raised": {"type": "Unencodable", "message": str(exc), "where": "", "errno": None}}
             )
         except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt included
-            payload = worker.encoder.encode({"raised": describe_exception(exc, args.submission)})
+            payload = worker.encoder.encode(
+                {"raised": describe_exception(exc, args.submission, worker.where)}
+            )
         write_frame(proto_out, payload)
 
 

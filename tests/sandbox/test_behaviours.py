@@ -87,11 +87,58 @@ def test_output_flood_is_capped_and_flagged(any_sandbox, mini_exercise):
 
 
 def test_module_failing_at_import_fails_every_test(any_sandbox, mini_exercise):
-    report = grade_file(BEHAVIOURS / "import_crash.py", mini_exercise, any_sandbox)
+    report = grade_file(BEHAVIOURS / "import_crash_first.py", mini_exercise, any_sandbox)
     assert report.status == "graded" and report.score == 0
     assert {t.outcome for t in report.tests} == {"failed"}
     assert all("RuntimeError: broken at import" in t.message for t in report.tests)
     assert "import-error" in flag_codes(report)
+
+
+def test_module_failing_late_in_its_import_is_graded_on_what_it_defined(any_sandbox, mini_exercise):
+    """Demo code at the bottom of a file that raises (or calls sys.exit) costs no marks of
+    the functions defined above it; what came after the error is missing, and said why."""
+    report = grade_file(BEHAVIOURS / "import_crash.py", mini_exercise, any_sandbox)
+    results = outcomes(report)
+    assert results["adds two numbers"] == "passed"
+    assert results["objects stay in the worker"] == "passed"
+    (missing,) = [t for t in report.tests if t.outcome != "passed"]
+    assert missing.message == (
+        "your module does not define 'hog' "
+        "(while loading, your code raised RuntimeError at solution.py, line 25)"
+    )
+    (flag,) = [f for f in report.flags if f.code == "import-error"]
+    assert "RuntimeError: broken at import (solution.py, line 25)" in flag.message
+    assert "the tests used what your code defined" in flag.message
+
+
+def _notebook(path: Path, *sources: str) -> Path:
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Homework")]
+    notebook.cells += [nbformat.v4.new_code_cell(source) for source in sources]
+    path.write_text(nbformat.writes(notebook), encoding="utf-8")
+    return path
+
+
+def test_a_notebook_cell_that_raises_does_not_stop_the_next(any_sandbox, mini_exercise, tmp_path):
+    """As a notebook run with its errors allowed: a plotting import the sandbox lacks, or an
+    unfinished last cell, costs nothing; errors in the code name the cell and its line."""
+    solution = (BEHAVIOURS / "correct.py").read_text(encoding="utf-8")
+    notebook = _notebook(
+        tmp_path / "homework.ipynb",
+        "import numpy as np\nimport a_plotting_library_not_installed as plt",
+        solution.replace("def misbehave():", "def misbehave():\n    return undefined_name"),
+        "plt.show()\nraise ValueError('unfinished')",
+    )
+    report = grade_file(notebook, mini_exercise, any_sandbox)
+    results = outcomes(report)
+    assert results["adds two numbers"] == "passed" and results["doubles an array"] == "passed"
+    failures = {t.message for t in report.tests if t.outcome != "passed"}
+    assert failures == {"your code raised NameError (cell 3, line 22)"}  # misbehave() only
+    (flag,) = [f for f in report.flags if f.code == "import-error"]
+    assert "ModuleNotFoundError" in flag.message and "(cell 2, line 2)" in flag.message
+    assert "(and 1 more error(s))" in flag.message
 
 
 def _orphaned_workers() -> list[str]:
