@@ -29,13 +29,11 @@ COPIED_SUFFIXES = frozenset(
     {".py", ".sql", ".txt", ".md", ".csv", ".tsv", ".json", ".yaml", ".yml"}
 )
 
-# Files whose only purpose is to change how Python or pytest starts, and compiled code that
-# `import` would load without any source to check. Name -> why it is refused.
+# Files whose only purpose is to change how Python starts, and compiled code that `import`
+# would load without any source to check. Name -> why it is refused.
 _TAMPERING_NAMES = {
-    "conftest.py": "pytest loads it to change how tests run",
     "sitecustomize.py": "Python runs it at start-up",
     "usercustomize.py": "Python runs it at start-up",
-    "pytest.ini": "it configures pytest",
 }
 _TAMPERING_SUFFIXES = {
     ".pth": "Python's site module runs it at start-up",
@@ -44,12 +42,11 @@ _TAMPERING_SUFFIXES = {
     ".dylib": "compiled extensions cannot be checked",
 }
 _VERSIONED_SO = re.compile(r"\.so(\.\d+)+$")
-# Ordinary project files that only tamper when they carry a pytest section; otherwise they are
-# simply not copied.
-_CONFIG_FILES = frozenset({"tox.ini", "setup.cfg", "pyproject.toml"})
-_PYTEST_SECTION = re.compile(rb"^[ \t]*\[(?:pytest|tool:pytest|tool\.pytest[^\]]*)\]", re.M)
+# pytest's own configuration (a candidate's tests have theirs) is left out like any file the
+# grader does not use: the hidden tests run in another process, which never sees the
+# submission's files; `pytest.ini`, like `tox.ini` or `pyproject.toml`, is not copied at all.
+_PYTEST_CONFTEST = "conftest.py"
 
-_PUBLIC_TEST_DIRS = frozenset({"tests", "test"})
 _JUNK_DIRS = frozenset({"__macosx", "__pycache__"})
 _JUNK_FILES = frozenset({"thumbs.db", "desktop.ini"})
 _JUNK_SUFFIXES = (".pyc", ".pyo")
@@ -58,7 +55,6 @@ _JUNK_SUFFIXES = (".pyc", ".pyo")
 class Role(Enum):
     COPY = "copy"
     NOTEBOOK = "notebook"
-    CONFIG = "config"
     IGNORE = "ignore"
 
 
@@ -75,19 +71,8 @@ def _suffix(name: str) -> str:
     return name[dot:].casefold() if dot > 0 else ""
 
 
-def _is_public_tests_conftest(parts: tuple[str, ...]) -> bool:
-    # `grader init` hands learners tests/conftest.py: submitting that folder back is honest.
-    return (
-        len(parts) >= 2
-        and parts[-1].casefold() == "conftest.py"
-        and parts[-2].casefold() in _PUBLIC_TEST_DIRS
-    )
-
-
 def tampering_reason(parts: tuple[str, ...]) -> str | None:
     name = parts[-1].casefold()
-    if _is_public_tests_conftest(parts):
-        return None
     if name in _TAMPERING_NAMES:
         return _TAMPERING_NAMES[name]
     suffix = _suffix(name)
@@ -108,25 +93,10 @@ def check_not_tampering(parts: tuple[str, ...]) -> None:
         )
 
 
-def configures_pytest(data: bytes) -> bool:
-    return _PYTEST_SECTION.search(data) is not None
-
-
-def check_config_file(parts: tuple[str, ...], data: bytes) -> None:
-    if configures_pytest(data):
-        raise Reject(
-            FlagCode.TAMPERING,
-            f"tampering: {display_path(parts)} configures pytest, which a submission may not "
-            "do; remove the pytest section and submit again",
-        )
-
-
 def role_of(parts: tuple[str, ...]) -> Role:
     name = parts[-1]
-    if _is_public_tests_conftest(parts):
+    if name.casefold() == _PYTEST_CONFTEST:
         return Role.IGNORE
-    if name.casefold() in _CONFIG_FILES:
-        return Role.CONFIG
     suffix = _suffix(name)
     if suffix == ".ipynb":
         return Role.NOTEBOOK

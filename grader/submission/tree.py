@@ -14,7 +14,6 @@ from grader.flags import FlagCode
 from grader.submission.policy import (
     Role,
     SizeBudget,
-    check_config_file,
     check_not_tampering,
     is_junk,
     role_of,
@@ -84,12 +83,7 @@ def build_tree(entries: Iterable[Entry]) -> Tree:
         if role is Role.IGNORE:
             tree.ignored.append(entry.parts)
             continue
-        data = entry.load(budget)
-        if role is Role.CONFIG:
-            check_config_file(entry.parts, data)
-            tree.ignored.append(entry.parts)
-            continue
-        tree.files[entry.parts] = data
+        tree.files[entry.parts] = entry.load(budget)
     return tree
 
 

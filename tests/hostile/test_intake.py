@@ -1,6 +1,7 @@
 """Hostile folders, archives, names and notebooks.
 
-Files that change how Python or pytest starts are refused as `tampering`; archives that
+Files that change how Python starts are refused as `tampering`, and pytest's configuration
+is left out (the hidden tests never see it); archives that
 escape, link, explode or hold special files as `unsafe-archive`; broken or bloated notebooks
 as `bad-notebook`; modules that shadow the grader's own dependencies are graded, and must not
 run in place of them. Names and messages carrying escapes or markup reach the text and
@@ -38,12 +39,20 @@ def rejected(code: str, words: str = "") -> Expect:
 
 
 HONEST_11 = Expect(ceiling=11, score=11)
+
+
+def left_out(name: str) -> Expect:
+    return Expect(
+        ceiling=11, score=11, flags=frozenset({"ignored-files"}), words={"ignored-files": name}
+    )
+
+
 RENDERED = ("json", "text", "markdown")
 SHADOWS = ["shadow_numpy", "shadow_json", "shadow_msgpack", "shadow_pytest", "shadow_grader"]
 
 CASES = [
-    Case("tamper_conftest", rejected("tampering", "conftest.py"), builders.tamper("dir")),
-    Case("tamper_pytest_ini", rejected("tampering", "pytest.ini"), builders.tamper("zip")),
+    Case("tamper_conftest", left_out("conftest.py"), builders.tamper("dir")),
+    Case("tamper_pytest_ini", left_out("pytest.ini"), builders.tamper("zip")),
     Case(
         "tamper_sitecustomize",
         rejected("tampering", "sitecustomize.py"),

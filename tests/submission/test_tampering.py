@@ -1,4 +1,5 @@
-"""Files that would change how Python or pytest runs are refused, not quietly dropped."""
+"""Files that would change how Python starts are refused; pytest's configuration, which never
+reaches the hidden tests, is left out and said so."""
 
 from pathlib import Path
 
@@ -12,13 +13,10 @@ from .builders import TWO_SUM, staged_files, write_tree, write_zip
 @pytest.mark.parametrize(
     "name",
     [
-        "conftest.py",
-        "lib/conftest.py",
         "sitecustomize.py",
         "usercustomize.py",
         "evil.pth",
         "lib/EVIL.PTH",
-        "pytest.ini",
         "fast.so",
         "fast.cpython-311-x86_64-linux-gnu.so",
         "libfast.so.1",
@@ -41,15 +39,28 @@ def test_tampering_files_are_rejected(tmp_path: Path, reject, name: str, contain
 @pytest.mark.parametrize(
     ("name", "content"),
     [
+        ("conftest.py", "import sys\nsys.path.insert(0, 'src')\n"),
+        ("tests/conftest.py", "import pytest\n\n@pytest.fixture\ndef nums():\n    return [1]\n"),
+        ("lib/conftest.py", "def pytest_runtest_makereport(item, call):\n    pass\n"),
+        ("pytest.ini", "[pytest]\naddopts = -p no:grader\n"),
         ("tox.ini", "[tox]\nenvlist = py311\n\n[pytest]\naddopts = -p no:randomly\n"),
         ("setup.cfg", "[metadata]\nname = x\n[tool:pytest]\naddopts = -x\n"),
         ("pyproject.toml", "[project]\nname = 'x'\n\n[tool.pytest.ini_options]\naddopts = ''\n"),
     ],
 )
-def test_config_files_with_a_pytest_section_are_rejected(tmp_path, reject, name, content):
-    exc = reject(write_zip(tmp_path / "sub.zip", {"solution.py": TWO_SUM, name: content}))
-    assert exc.flag.code == FlagCode.TAMPERING
-    assert name in exc.flag.message and "pytest" in exc.flag.message
+@pytest.mark.parametrize("container", ["dir", "zip"])
+def test_pytest_configuration_is_left_out(tmp_path, stage, name, content, container):
+    """A candidate's own test set-up is ordinary project layout, and inert: the hidden tests
+    run in another process that never sees the submission's files."""
+    files = {"solution.py": TWO_SUM, name: content}
+    if container == "zip":
+        path = write_zip(tmp_path / "sub.zip", files)
+    else:
+        path = write_tree(tmp_path / "sub", files)
+    staged = stage(path)
+    assert set(staged_files(staged.directory)) == {"solution.py"}
+    assert staged.notes[0].code == FlagCode.IGNORED_FILES
+    assert name in staged.notes[0].message
 
 
 @pytest.mark.parametrize(
@@ -75,7 +86,8 @@ def test_dot_files_are_junk_not_tampering(tmp_path: Path, stage):
 
 
 def test_tampering_message_is_sanitised(tmp_path: Path, reject):
-    path = write_zip(tmp_path / "sub.zip", {"solution.py": TWO_SUM, "a\u202egnp/conftest.py": "x"})
+    files = {"solution.py": TWO_SUM, "a\u202egnp/sitecustomize.py": "x"}
+    path = write_zip(tmp_path / "sub.zip", files)
     exc = reject(path)
     assert exc.flag.code == FlagCode.TAMPERING
     assert "\u202e" not in exc.flag.message and "\\u202e" in exc.flag.message
@@ -89,10 +101,10 @@ def test_a_single_file_is_only_a_name(tmp_path: Path, stage):
 
 
 def test_tampering_is_judged_before_unpacking(tmp_path: Path, reject):
-    # The bomb would be rejected for its size; the conftest is found first, by name alone.
+    # The bomb would be rejected for its size; the .pth file is found first, by name alone.
     path = write_zip(
         tmp_path / "sub.zip",
-        {"solution.py": TWO_SUM, "big.csv": b"\0" * (20 * 1024 * 1024), "conftest.py": ""},
+        {"solution.py": TWO_SUM, "big.csv": b"\0" * (20 * 1024 * 1024), "evil.pth": ""},
     )
     assert reject(path).flag.code == FlagCode.TAMPERING
 
