@@ -63,11 +63,11 @@ def harness_flags(
     crashed = count(lambda r: r.outcome == "crashed" and r.error_kind != "MemoryError")
     if crashed:
         add("crashed", f"the worker running your code died in {crashed} test(s)")
-    if client.import_error is not None:
-        add("import-error", "your module could not be imported; no test could run")
-    elif client.load_errors:
-        from grader.harness.plugin import candidate_error_message
+    from grader.harness.plugin import candidate_error_message, describe_failure
 
+    if client.import_error is not None:
+        add("import-error", "no test could run: " + describe_failure(client.import_error, True))
+    elif client.load_errors:
         first, *others = client.load_errors
         more = f" (and {len(others)} more error(s))" if others else ""
         add(
