@@ -128,6 +128,19 @@ def _defines(body: list[ast.stmt], name: str) -> bool:
     return False
 
 
+def imports_entry(module: ast.Module | Bindings, entry_point: str | None) -> bool:
+    """Whether the module takes the entry point from elsewhere (`from islands import
+    num_islands`): the entry module when no file defines the entry point itself."""
+    if isinstance(module, Bindings) or not entry_point:
+        return False
+    return any(
+        (alias.asname or alias.name.partition(".")[0]) == entry_point
+        for node in module.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    )
+
+
 def defines_entry(
     module: ast.Module | Bindings, entry_point: str | None, method: str | None
 ) -> bool:
@@ -215,9 +228,10 @@ def choose_entry(
     budget = budget or ParseBudget()
     entry, method = exercise.entry_point, exercise.leetcode_method
     broken: list[Reject] = []
-    # Only whether each file defines the entry point is kept: a syntax tree is far larger
-    # than its source, and a folder may hold many files.
+    # Only whether each file defines (or imports) the entry point is kept: a syntax tree is
+    # far larger than its source, and a folder may hold many files.
     parsed: list[list[tuple[PySource, bool]]] = []
+    importers: list[PySource] = []
     for group in groups:
         parsed.append([])
         for src in group:
@@ -228,6 +242,8 @@ def choose_entry(
                 continue
             defines = defines_entry(module, entry, method)
             parsed[-1].append((src, defines))
+            if not defines and imports_entry(module, entry):
+                importers.append(src)
             if isinstance(module, Bindings) and not defines:
                 # Not parsed, so a syntax error may hide the definition: say so if nothing else
                 # defines the entry point.
@@ -249,6 +265,9 @@ def choose_entry(
         definers = [src for src, defines in group if defines]
         if definers:
             return _pick(definers, preferred, exercise)
+    if importers and not broken:
+        # defined in a package (or a module that does not parse): taken from there
+        return _pick(importers, preferred, exercise)
     if broken:
         raise broken[0]
     raise Reject(

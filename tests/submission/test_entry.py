@@ -43,7 +43,6 @@ def test_entry_point_forms(tmp_path: Path, stage, source: str):
         "class Solution:\n    def two_sum(self):\n        pass\n",
         "class Answer:\n    def twoSum(self):\n        pass\n",
         "if True:\n    def two_sum(n, t):\n        pass\n",  # not top level
-        "from helpers import two_sum\n",  # a re-export is not a definition
         "def outer():\n    def two_sum():\n        pass\n",
         "# def two_sum(nums, target):\n'''def two_sum'''\n",
     ],
@@ -168,3 +167,8 @@ def test_upper_case_suffix_is_made_importable(tmp_path: Path, stage):
     staged = stage(write_tree(tmp_path / "sub", {"Answer.PY": TWO_SUM}))
     assert staged.entry_module == "Answer"
     assert set(staged_files(staged.directory)) == {"Answer.py"}
+
+
+def test_a_file_that_defines_the_entry_point_wins_over_one_importing_it(tmp_path: Path, stage):
+    files = {"solution.py": "from impl import two_sum\n", "impl.py": TWO_SUM}
+    assert stage(write_tree(tmp_path / "sub", files)).entry_module == "impl"

@@ -150,3 +150,25 @@ def test_empty_folder(tmp_path: Path, reject):
     exc = reject(tmp_path / "hw")
     assert exc.flag.code == FlagCode.MISSING_ENTRY_POINT
     assert exc.info.kind == "dir"
+
+
+@pytest.mark.parametrize(
+    ("entry", "binding"),
+    [
+        ("solution.py", "from pairs import two_sum\n"),
+        ("solution.py", "from pairs.core import find as two_sum\n"),
+        ("main.py", "from pairs.core import two_sum  # noqa\n\nprint(two_sum([1, 2], 3))\n"),
+    ],
+)
+def test_an_entry_point_imported_from_a_package_is_found(tmp_path: Path, stage, entry, binding):
+    root = write_tree(
+        tmp_path / "hw",
+        {
+            entry: binding,
+            "pairs/__init__.py": "from pairs.core import two_sum\n",
+            "pairs/core.py": TWO_SUM + "\nfind = two_sum\n",
+        },
+    )
+    staged = stage(root)
+    assert staged.entry_module == entry.removesuffix(".py")
+    assert set(staged_files(staged.directory)) >= {entry, "pairs/__init__.py", "pairs/core.py"}
