@@ -69,7 +69,7 @@ MESSAGES: dict[tuple[str, str], tuple[str, str]] = {
     ("knn", "triple_loop.py"): (KNN_SPEED, "Python loops"),
     ("knn", "sklearn_inside.py"): (
         "from scratch: no scikit-learn",
-        "solution.py, line 6 imports sklearn",
+        "sklearn_inside.py, line 6 imports sklearn",
     ),
     ("tf-training-loop", "sum_of_losses.py"): (TF_MEAN, "the sum of the batch losses"),
     ("tf-training-loop", "last_batch_loss.py"): (TF_MEAN, "the last batch's loss"),

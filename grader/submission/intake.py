@@ -96,8 +96,13 @@ def _stage_py(path: Path, exercise: Exercise, plan: _Plan) -> None:
             f"{safe_text(path.name)} is larger than {MAX_FILE_BYTES // MB} MB",
         )
     choose_entry([PySource(path.name, path.name, data)], exercise, budget=plan.budget)
-    plan.files[("solution.py",)] = data
-    plan.entry_module = "solution"
+    # Kept under its own name where Python can import it as that, so that messages name the
+    # file the candidate wrote (`two_sum.py, line 8`).
+    stem = path.name[:-3]
+    if not (path.name.lower().endswith(".py") and importable(stem)) or never_candidate(path.name):
+        stem = "solution"
+    plan.files[(f"{stem}.py",)] = data
+    plan.entry_module = stem
 
 
 def _stage_ipynb(path: Path, exercise: Exercise, plan: _Plan) -> None:

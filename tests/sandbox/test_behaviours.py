@@ -104,10 +104,10 @@ def test_module_failing_late_in_its_import_is_graded_on_what_it_defined(any_sand
     (missing,) = [t for t in report.tests if t.outcome != "passed"]
     assert missing.message == (
         "your module does not define 'hog' "
-        "(while loading, your code raised RuntimeError at solution.py, line 25)"
+        "(while loading, your code raised RuntimeError at import_crash.py, line 25)"
     )
     (flag,) = [f for f in report.flags if f.code == "import-error"]
-    assert "RuntimeError: broken at import (solution.py, line 25)" in flag.message
+    assert "RuntimeError: broken at import (import_crash.py, line 25)" in flag.message
     assert "the tests used what your code defined" in flag.message
 
 

@@ -37,4 +37,4 @@ def test_a_worker_under_a_quota_below_one_cpu_does_not_poll(mini_exercise, tmp_p
 def test_a_worker_with_a_cpu_of_its_own_polls(mini_exercise, tmp_path, quota):
     args = _worker_args(mini_exercise, tmp_path, quota)
     assert not args.no_poll
-    assert (args.read_fd, args.write_fd, args.entry_module) == (5, 6, "solution")
+    assert (args.read_fd, args.write_fd, args.entry_module) == (5, 6, "correct")

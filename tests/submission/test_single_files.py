@@ -9,8 +9,19 @@ from grader.submission import stage_submission
 from .builders import TWO_SUM, make_exercise, staged_files
 
 
-def test_python_file_is_staged_as_solution_py(tmp_path: Path, stage):
-    path = tmp_path / "my answer.py"
+@pytest.mark.parametrize("name", ["two_sum.py", "hw3.py", "Main.py"])
+def test_python_file_keeps_its_importable_name(tmp_path: Path, stage, name: str):
+    """Messages then name the file the candidate wrote."""
+    path = tmp_path / name
+    path.write_text(TWO_SUM)
+    staged = stage(path)
+    assert staged.entry_module == name[:-3]
+    assert staged_files(staged.directory) == {name: TWO_SUM.encode()}
+
+
+@pytest.mark.parametrize("name", ["my answer.py", "json.py", "numpy.py", "test_mine.py"])
+def test_python_file_is_staged_as_solution_py(tmp_path: Path, stage, name: str):
+    path = tmp_path / name
     path.write_text(TWO_SUM)
     staged = stage(path)
     assert staged.entry_module == "solution"
@@ -133,4 +144,4 @@ def test_exercise_without_entry_point_takes_the_file(tmp_path: Path, stage):
     path = tmp_path / "anything.py"
     path.write_text("print('hello')\n")
     staged = stage(path, make_exercise(entry_point=None, leetcode_method=None))
-    assert staged.entry_module == "solution"
+    assert staged.entry_module == "anything"
