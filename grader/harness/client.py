@@ -289,7 +289,7 @@ class WorkerClient:
             return
         if reply is None:  # the worker closed its channel and was not reported dead
             self._kill_locked()
-            reply = _died()
+            source, reply = "supervisor", _died()
         if isinstance(reply, dict) and reply.get("ready") is True and source == "worker":
             self.alive = True
             if not self.ready_at:
@@ -300,7 +300,7 @@ class WorkerClient:
         elif isinstance(reply, dict) and reply.get("ready") is False and source == "worker":
             error = _candidate_error(reply.get("raised"))
             self.import_error = ImportFailed(error, "your code failed while being imported")
-        elif isinstance(reply, dict) and "died" in reply:
+        elif isinstance(reply, dict) and "died" in reply and source == "supervisor":
             died = reply["died"] if isinstance(reply["died"], dict) else {}
             self.import_error = ImportFailed(
                 None, "the worker process died while importing your code: " + _death(died, self)
@@ -384,6 +384,8 @@ class WorkerClient:
                     reply = _died()
                 elif source == "worker" and self.data is not None and self.data.buffer:
                     return self._protocol_death("the worker answered one request twice")
+                elif source == "worker" and isinstance(reply, dict) and "died" in reply:
+                    return self._protocol_death("the worker sent a death notice of its own")
                 elif source == "supervisor" and not (isinstance(reply, dict) and "died" in reply):
                     return self._protocol_death("the sandbox sent a message nobody asked for")
             except TimeoutError:
@@ -426,7 +428,8 @@ class WorkerClient:
     def _protocol_death(self, reason: str) -> Any:
         """The worker broke the protocol: it is killed and its test crashes."""
         self._kill_locked()
-        return self._interpret(_died(protocol=reason))
+        self.events.protocol_violations.append(reason)
+        return self._interpret(_died())
 
     def _interpret(self, reply: Any) -> Any:
         if not isinstance(reply, dict) or len(reply) != 1:
@@ -443,11 +446,6 @@ class WorkerClient:
             oom = died.get("oom") is True
             if oom:
                 self.events.oom_kills += 1
-            reason = died.get("protocol")
-            if reason:
-                self.events.protocol_violations.append(
-                    reason if isinstance(reason, str) else "the worker answered out of protocol"
-                )
             raise WorkerCrashed(_death(died, self), oom=oom)
         self._violation("the worker sent an unknown reply")
         raise ProtocolViolation("the worker answered out of protocol")

@@ -95,6 +95,18 @@ CASES = [
         ),
     ),
     Case(
+        # only the sandbox reports a worker's death: one the worker sends is refused, and
+        # nothing it wrote in it reaches the report
+        "forged_death_reason",
+        Expect(
+            ceiling=10,
+            score=10,
+            outcomes={SQUARES: CRASHED, DOUBLE: CRASHED, AFTER: PASSED},
+            flags=frozenset({"tampering"}),
+            words={"tampering": "a death notice of its own"},
+        ),
+    ),
+    Case(
         "hash_flood",
         Expect(ceiling=11, outcomes={COUNT: NOT_PASSED}, flags=frozenset({"tampering"})),
     ),
@@ -115,3 +127,9 @@ def test_slow_to_decode_reply_counts_against_the_time_limit(graded):
     grading = graded(_case("hash_flood"))
     test = grading.test(COUNT)
     assert test["duration_s"] < 3.0 + 2.0, grading.summary()
+
+
+def test_a_forged_death_notice_puts_none_of_its_words_in_the_report(graded):
+    grading = graded(_case("forged_death_reason"))
+    assert b"confirmed by harness" not in grading.stdout
+    assert b"xxxxxxxx" not in grading.stdout
