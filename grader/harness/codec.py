@@ -51,6 +51,18 @@ EXT_NONFINITE = 10  # reserved
 EXT_FRAME = 11
 EXT_SERIES = 12
 MAX_COLUMNS = 10_000
+# What building one value of these kinds costs, in items (each ~64 bytes and ~0.1 us to
+# decode), beyond its elements: a pandas object takes ~50 us and ~2 KB, a set ~220 bytes, an
+# array ~110 bytes, so that a frame of many small ones stays within MAX_ITEMS' bounds.
+_EXT_COST = {
+    EXT_SERIES: 256,
+    EXT_FRAME: 1024,
+    EXT_SET: 4,
+    EXT_FROZENSET: 4,
+    EXT_NDARRAY: 2,
+    EXT_OBJARRAY: 2,
+    EXT_TREE: 1,
+}
 
 _LENGTH = struct.Struct(">I")
 # Exact types msgpack packs as they are (strict_types: subclasses are not among them).
@@ -296,6 +308,7 @@ class Decoder:
         return items
 
     def _ext(self, tag: int, payload: bytes, depth: int) -> Any:
+        self._spend(_EXT_COST.get(tag, 0))
         if tag == EXT_TUPLE:
             return tuple(self._items(payload, depth))
         if tag in (EXT_SET, EXT_FROZENSET):
@@ -309,6 +322,8 @@ class Decoder:
             text = payload.decode("ascii", "strict")
             if len(text) > MAX_BIGINT_DIGITS + 1 or not text.lstrip("-").isdigit():
                 raise CodecError("bad big integer")
+            # compared digit by digit where hashes collide: a long one costs like a list
+            self._spend(len(text) // 16)
             return int(text)
         if tag == EXT_NDARRAY:
             return self._ndarray(payload)
@@ -343,6 +358,7 @@ class Decoder:
             return Handle(handle_id)
         if tag == EXT_TREE:
             values = self._items(payload, depth)
+            self._spend(len(values))  # a node object for each value
             if self._build_tree is not None:
                 return self._build_tree(values)
             return Tree.of(values)
@@ -401,7 +417,8 @@ class Decoder:
         return tuple(shape)
 
     def _ndarray(self, payload: bytes) -> np.ndarray:
-        parts = msgpack.unpackb(payload, raw=False, max_array_len=3)
+        # [dtype, shape, data]: the shape is a list of up to MAX_ARRAY_DIMS numbers
+        parts = msgpack.unpackb(payload, raw=False, max_array_len=MAX_ARRAY_DIMS)
         if type(parts) is not list or len(parts) != 3:
             raise CodecError("bad array")
         dtype = self._dtype(parts[0])

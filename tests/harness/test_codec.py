@@ -175,6 +175,33 @@ def test_values_that_would_cost_far_more_decoded_than_sent_are_refused():
     assert len(roundtrip([[i] for i in range(100_000)])) == 100_000
 
 
+def test_values_that_cost_far_more_to_build_than_their_bytes_are_counted_so():
+    """A pandas object takes ~50 us and ~2 KB to build from a few bytes, a set ~220 bytes,
+    a long integer is compared digit by digit: a frame of many is refused, not decoded for
+    a minute or into gigabytes."""
+    import pandas as pd
+
+    series = Encoder().encode(pd.Series([], dtype="float64"))
+    ext = msgpack.unpackb(series, raw=False)
+    many_series = msgpack.packb([ext] * 20_000)
+    started = time.monotonic()
+    with pytest.raises(CodecError, match="items"):
+        Decoder().decode(many_series)
+    assert time.monotonic() - started < 5
+    with pytest.raises(CodecError, match="items"):
+        Decoder().decode(Encoder().encode([set()] * 1_100_000))
+    with pytest.raises(CodecError, match="items"):
+        Decoder().decode(Encoder().encode([10**4000] * 17_000))
+    assert len(roundtrip([pd.Series([1.0])] * 1000)) == 1000
+    assert len(roundtrip([{i} for i in range(100_000)])) == 100_000
+
+
+def test_arrays_of_many_dimensions_cross():
+    array = np.arange(24).reshape(2, 1, 3, 1, 4, 1)
+    assert roundtrip(array).shape == (2, 1, 3, 1, 4, 1)
+    assert roundtrip(np.zeros((5, 1, 1, 1), dtype=np.int64)).shape == (5, 1, 1, 1)
+
+
 @pytest.mark.parametrize(
     "keys",
     [
