@@ -17,12 +17,13 @@ import bisect
 import logging
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from grader.flags import FlagCode
-from grader.harness.sql import READ_ACTIONS
+from grader.harness.sql import HEAP_LIMIT_BYTES, READ_ACTIONS
 from grader.models import Exercise
 from grader.submission.policy import MAX_SQL_BYTES
 from grader.submission.rejection import Reject
@@ -430,17 +431,48 @@ def _check_with_sqlite(
     try:
         if schema is not None:
             connection.executescript(schema.script)
-        connection.set_authorizer(authorizer)
-        connection.execute("EXPLAIN " + query)
+        with _heap_bounded(connection, HEAP_LIMIT_BYTES):
+            connection.set_authorizer(authorizer)
+            connection.execute("EXPLAIN " + query)
+    except MemoryError:
+        raise Reject(
+            FlagCode.BAD_SQL,
+            f"{name}: the query is too complex: SQLite needs more than "
+            f"{HEAP_LIMIT_BYTES // (1024 * 1024)} MB just to prepare it",
+        ) from None
     except (sqlite3.Error, sqlite3.Warning) as exc:
         _reject_sqlite_error(exc, statement, name, lines, schema, refused)
-    except (ValueError, OverflowError, MemoryError, RecursionError) as exc:
+    except (ValueError, OverflowError, RecursionError) as exc:
         raise Reject(
             FlagCode.SYNTAX_ERROR,
             f"{name}: SQLite could not read the query ({type(exc).__name__})",
         ) from None
     finally:
         connection.close()
+
+
+@contextmanager
+def _heap_bounded(connection: sqlite3.Connection, limit: int) -> Iterator[None]:
+    """SQLite's hard heap limit, meanwhile. Queries that inline themselves exponentially
+    (common table expressions that each use the previous one twice, or `x + x` nested) take
+    gigabytes and minutes to prepare, before anything runs. The limit is the whole process's:
+    the pragma can only lower it, SQLite's C function also puts it back."""
+    try:
+        import _sqlite3
+        import ctypes
+
+        set_limit = ctypes.CDLL(_sqlite3.__file__).sqlite3_hard_heap_limit64
+    except (ImportError, OSError, AttributeError):  # a Python built without it: keep it low
+        connection.execute(f"PRAGMA hard_heap_limit = {limit}")
+        yield
+        return
+    set_limit.restype = ctypes.c_int64
+    set_limit.argtypes = [ctypes.c_int64]
+    previous = set_limit(limit)
+    try:
+        yield
+    finally:
+        set_limit(previous)
 
 
 def _reject_sqlite_error(

@@ -1,5 +1,7 @@
 """SQL submissions: one UTF-8 .sql file of at most 100 KB, staged as solution.sql."""
 
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -105,3 +107,30 @@ def test_names_are_checked_against_the_shipped_schema(tmp_path: Path, reject, co
     assert exc.flag.code == FlagCode.SYNTAX_ERROR
     assert "no such column: salry" in exc.flag.message
     assert "Employee(id, salary)" in exc.flag.message
+
+
+_TWICE_EACH = ["c0(x) AS (SELECT 1)"] + [
+    f"c{i}(x) AS NOT MATERIALIZED (SELECT x FROM c{i - 1} UNION ALL SELECT x FROM c{i - 1})"
+    for i in range(1, 22)
+]
+_DOUBLED_EXPRESSIONS = ["c0(x) AS (SELECT 1)"] + [
+    f"c{i}(x) AS (SELECT x + x FROM c{i - 1})" for i in range(1, 22)
+]
+
+
+@pytest.mark.parametrize(
+    "ctes", [_TWICE_EACH, _DOUBLED_EXPRESSIONS], ids=["used-twice", "doubled-expressions"]
+)
+def test_a_query_that_takes_gigabytes_to_prepare_is_refused_at_once(
+    tmp_path: Path, reject, sql_exercise, ctes: list[str]
+):
+    """SQLite inlines each common table expression into the next: preparing 21 levels took
+    gigabytes and most of a minute on the host before its heap was bounded."""
+    path = tmp_path / "answer.sql"
+    path.write_text("WITH " + ",\n".join(ctes) + "\nSELECT x FROM c21;\n")
+    started = time.monotonic()
+    exc = reject(path, sql_exercise)
+    assert time.monotonic() - started < 10
+    assert exc.flag.code == FlagCode.BAD_SQL and "too complex" in exc.flag.message
+    connection = sqlite3.connect(":memory:")
+    assert connection.execute("PRAGMA hard_heap_limit").fetchone() == (0,)  # as it was
