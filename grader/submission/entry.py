@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import codecs
 import io
 import keyword
+import re
 import sys
 import tokenize
 import warnings
@@ -19,6 +21,13 @@ from grader.submission.safe_names import safe_text
 from grader.submission.scan import Bindings, scan_bindings
 
 _LISTED = 5
+# The encodings people save code in. Python accepts any codec in a coding cookie, and some
+# (punycode) take minutes to decode a few megabytes: the rest are refused.
+_TEXT_ENCODINGS = re.compile(
+    r"(utf-8(-sig)?|ascii|iso8859-\d+|cp\d+|mac-[a-z]+|koi8-[a-z]+|gbk|gb2312|gb18030"
+    r"|big5(hkscs)?|euc_[a-z0-9_]+|shift_jis[a-z0-9_]*|iso2022_[a-z0-9_]+|hz|johab|tis-620"
+    r"|hp-roman8|ptcp154|kz1048|latin-1)"
+)
 # Importing any of these names gets the grader's module, not the candidate's file.
 _TAKEN_MODULES = frozenset(sys.stdlib_module_names) | {
     "grader",
@@ -75,6 +84,8 @@ def _decode(src: PySource) -> str:
         try:
             # Honour a PEP 263 coding cookie and a BOM as Python's import would.
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            if not _TEXT_ENCODINGS.fullmatch(codecs.lookup(encoding).name):
+                raise _syntax(src, 1, f"unsupported source encoding {encoding!r}; save it as UTF-8")
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1

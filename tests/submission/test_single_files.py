@@ -1,3 +1,4 @@
+import time
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,23 @@ def test_exercise_without_entry_point_takes_the_file(tmp_path: Path, stage):
     path.write_text("print('hello')\n")
     staged = stage(path, make_exercise(entry_point=None, leetcode_method=None))
     assert staged.entry_module == "anything"
+
+
+@pytest.mark.parametrize("codec", ["punycode", "idna", "utf-7", "unicode_escape"])
+def test_a_source_in_an_exotic_codec_is_refused_unread(tmp_path: Path, reject, codec: str):
+    """Python accepts any codec in a coding cookie; punycode took the host minutes to decode
+    2 MB of source."""
+    path = tmp_path / "solution.py"
+    path.write_bytes(f"# coding: {codec}\n".encode() + b"-" + b"a" * 2_000_000)
+    started = time.monotonic()
+    exc = reject(path)
+    assert time.monotonic() - started < 5
+    assert exc.flag.code == FlagCode.SYNTAX_ERROR
+    assert f"unsupported source encoding '{codec}'" in exc.flag.message
+
+
+@pytest.mark.parametrize("codec", ["latin-1", "cp1252", "shift_jis", "euc-kr", "gb18030"])
+def test_sources_in_the_encodings_people_use_are_read(tmp_path: Path, stage, codec: str):
+    path = tmp_path / "solution.py"
+    path.write_bytes(f"# -*- coding: {codec} -*-\n{TWO_SUM}".encode(codec))
+    assert stage(path).entry_module == "solution"
