@@ -68,6 +68,10 @@ def _code_cells(nb: Any, where: str) -> Iterator[tuple[int, str]]:
             source = "".join(source)
         if not isinstance(source, str):
             raise _bad(where, f"cell {number} has a source that is not text")
+        try:
+            source.encode("utf-8")  # JSON's \ud800 escapes decode to lone surrogates
+        except UnicodeEncodeError:
+            raise _bad(where, f"cell {number} holds text that is not valid Unicode") from None
         yield number, source
 
 

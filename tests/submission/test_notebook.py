@@ -9,7 +9,7 @@ import pytest
 from grader.flags import FlagCode
 from grader.submission.magics import neutralise_cell
 
-from .builders import TWO_SUM
+from .builders import TWO_SUM, write_zip
 
 
 def write_notebook(path: Path, *cells, metadata: dict | None = None) -> Path:
@@ -278,3 +278,35 @@ def test_notebook_over_20_mb(tmp_path: Path, reject):
     exc = reject(path)
     assert exc.flag.code == FlagCode.BAD_NOTEBOOK
     assert "20 MB" in exc.flag.message
+
+
+@pytest.mark.parametrize("padding", [0, 200_000], ids=["small", "past-the-parse-budget"])
+@pytest.mark.parametrize("container", ["ipynb", "zip"])
+def test_a_cell_with_a_lone_surrogate_is_a_bad_notebook(
+    tmp_path: Path, reject, padding: int, container: str
+):
+    """JSON may escape half a UTF-16 pair (\\ud800), which no UTF-8 file can hold."""
+    source = TWO_SUM + "# " + "x" * padding + "\n" + 's = "\\ud800"\n'
+    doc = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": "a",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": source,
+            }
+        ],
+    }
+    text = json.dumps(doc).replace("\\\\ud800", "\\ud800")
+    path = tmp_path / "hw.ipynb"
+    path.write_text(text, encoding="utf-8")
+    if container == "zip":
+        path = write_zip(tmp_path / "hw.zip", {"hw.ipynb": text.encode()})
+    exc = reject(path)
+    assert exc.flag.code == FlagCode.BAD_NOTEBOOK
+    assert "cell 1 holds text that is not valid Unicode" in exc.flag.message
