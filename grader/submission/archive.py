@@ -23,6 +23,9 @@ from grader.submission.tree import Entry, check_unique
 # before the size budget sees any of it. Student tools (Finder, Explorer, `zip`) use deflate.
 _METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 _EOCD = b"PK\x05\x06"
+# A central directory record is 46 bytes and the entry's name, extra field and comment: a
+# kilobyte each is far more than real archives use.
+MAX_DIRECTORY_BYTES = MAX_ENTRIES * 1024
 _ZIP64_LOCATOR = b"PK\x06\x07"
 _ZIP64_EOCD = b"PK\x06\x06"
 _SPECIAL_TYPES = {
@@ -42,9 +45,11 @@ def _corrupt(reason: object) -> Reject:
     )
 
 
-def _declared_entries(fp: BinaryIO) -> int | None:
-    """The entry count the end record claims, read before zipfile builds one object per entry
-    (a small file can declare millions). None when it cannot be found: zipfile then decides."""
+def _declared_directory(fp: BinaryIO) -> tuple[int, int] | None:
+    """The entry count and central directory size the end record claims, read before
+    zipfile builds one object per entry (a small file can declare millions, or list millions
+    under an end record that claims one). None when it cannot be found: zipfile then
+    decides."""
     fp.seek(0, 2)
     size = fp.tell()
     tail_len = min(size, 22 + 0xFFFF)
@@ -53,9 +58,9 @@ def _declared_entries(fp: BinaryIO) -> int | None:
     pos = tail.rfind(_EOCD)
     if pos < 0 or pos + 22 > len(tail):
         return None
-    (count,) = struct.unpack_from("<H", tail, pos + 10)
-    if count != 0xFFFF:
-        return count
+    count, directory_size = struct.unpack_from("<HI", tail, pos + 10)
+    if count != 0xFFFF and directory_size != 0xFFFFFFFF:
+        return count, directory_size
     loc = pos - 20
     if loc < 0 or tail[loc : loc + 4] != _ZIP64_LOCATOR:
         return None
@@ -66,8 +71,7 @@ def _declared_entries(fp: BinaryIO) -> int | None:
     record = fp.read(56)
     if record[:4] != _ZIP64_EOCD:
         return None
-    (count64,) = struct.unpack_from("<Q", record, 32)
-    return count64
+    return struct.unpack_from("<QQ", record, 32)
 
 
 def _entry_type(info: zipfile.ZipInfo) -> int:
@@ -129,12 +133,21 @@ def zip_entries(path: Path) -> Iterator[list[Entry]]:
         ) from None
     with fp:
         try:
-            declared = _declared_entries(fp)
+            declared = _declared_directory(fp)
             fp.seek(0)
         except (OSError, struct.error):
             declared = None
-        if declared is not None and declared > MAX_ENTRIES:
-            raise too_many_entries(declared)
+        if declared is not None:
+            count, directory_size = declared
+            if count > MAX_ENTRIES:
+                raise too_many_entries(count)
+            if directory_size > MAX_DIRECTORY_BYTES:
+                # zipfile reads this many bytes of entries, whatever the count says
+                raise Reject(
+                    FlagCode.UNSAFE_ARCHIVE,
+                    f"unsafe archive: its list of entries takes {directory_size:,} bytes, "
+                    f"more than {MAX_ENTRIES} entries need",
+                )
         try:
             zf = zipfile.ZipFile(fp)
             infos = zf.infolist()

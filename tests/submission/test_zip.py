@@ -1,6 +1,8 @@
 """Zip submissions: every entry checked before anything is written."""
 
 import stat
+import struct
+import time
 import zipfile
 from pathlib import Path
 
@@ -176,6 +178,25 @@ def test_more_than_500_entries_is_unsafe(tmp_path: Path, reject):
     exc = reject(write_zip(tmp_path / "sub.zip", entries))
     assert exc.flag.code == FlagCode.UNSAFE_ARCHIVE
     assert "500 entries" in exc.flag.message
+
+
+def test_an_end_record_that_understates_the_entries_is_caught_before_they_are_read(
+    tmp_path: Path, reject
+):
+    """The end record claims 1 entry; its central directory lists 200,000: zipfile would
+    build an object for each (9 times the file's size in memory) before the count is seen."""
+    path = write_zip(tmp_path / "sub.zip", {"solution.py": TWO_SUM})
+    data = path.read_bytes()
+    end = data.rindex(b"PK\x05\x06")
+    size, start = struct.unpack_from("<II", data, end + 12)
+    directory = data[start : start + size] * 200_000
+    record = bytearray(data[end:])
+    struct.pack_into("<HHII", record, 8, 1, 1, len(directory), start)
+    path.write_bytes(data[:start] + directory + bytes(record))
+    started = time.monotonic()
+    exc = reject(path)
+    assert time.monotonic() - started < 2
+    assert exc.flag.code == FlagCode.UNSAFE_ARCHIVE and "list of entries" in exc.flag.message
 
 
 def test_500_entries_is_fine(tmp_path: Path, stage):
