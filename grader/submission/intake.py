@@ -135,6 +135,13 @@ def _nothing_to_grade(tree: Tree, exercise: Exercise, wanted: str) -> Reject:
             f"no {wanted} file at the top level of the submission (sub-folders are not "
             f"searched; found {_listing(deeper)})"
         )
+    archives = sorted(p for p in tree.ignored if _is(p, ".zip"))
+    if archives:
+        return _missing(
+            f"no {'Python' if wanted == '.py' else '.sql'} file in the submission, only "
+            f"{_listing(archives)}: an archive inside the submission is never opened; "
+            "submit what is inside it"
+        )
     if wanted == ".py":
         return _missing(f"no Python file in the submission; expected {expected(exercise)}")
     return _missing("no .sql file in the submission; submit exactly one")

@@ -387,3 +387,11 @@ def test_notebook_next_to_python_files_is_left_out(tmp_path: Path, stage):
     staged = stage(path)
     assert set(staged_files(staged.directory)) == {"solution.py"}
     assert "scratch.ipynb" in staged.notes[0].message
+
+
+def test_a_zip_holding_only_a_zip_says_it_is_not_opened(tmp_path: Path, reject):
+    inner = write_zip(tmp_path / "inner.zip", {"solution.py": TWO_SUM})
+    outer = write_zip(tmp_path / "outer.zip", {"submission.zip": inner.read_bytes()})
+    exc = reject(outer)
+    assert exc.flag.code == FlagCode.MISSING_ENTRY_POINT
+    assert "only submission.zip" in exc.flag.message and "never opened" in exc.flag.message
