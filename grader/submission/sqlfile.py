@@ -345,7 +345,7 @@ def _check_kind(statement: _Statement, name: str, lines: Callable[[int], int]) -
     raise Reject(
         FlagCode.BAD_SQL,
         f"{name}:{lines(statement.start)}: found {_describe(statement)}; the answer must be one "
-        "read-only SELECT query (or WITH … SELECT), which cannot change the database",
+        "read-only SELECT query (or WITH … SELECT)",
     )
 
 
