@@ -203,21 +203,19 @@ def test_notebook_without_code_cells(tmp_path: Path, reject):
     assert "no code cells" in exc.flag.message
 
 
-def test_cells_without_ids_are_read_without_warnings(tmp_path: Path, stage):
-    doc = {
+def _one_cell_document(source: str | list[str], **cell: str) -> dict:
+    """A notebook's JSON as written by hand, without nbformat's help: one code cell."""
+    code_cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+    return {
         "nbformat": 4,
         "nbformat_minor": 5,
         "metadata": {},
-        "cells": [
-            {
-                "cell_type": "code",
-                "metadata": {},
-                "outputs": [],
-                "execution_count": None,
-                "source": TWO_SUM.splitlines(keepends=True),
-            }
-        ],
+        "cells": [{**code_cell, **cell, "source": source}],
     }
+
+
+def test_cells_without_ids_are_read_without_warnings(tmp_path: Path, stage):
+    doc = _one_cell_document(TWO_SUM.splitlines(keepends=True))
     path = tmp_path / "hw.ipynb"
     path.write_text(json.dumps(doc))
     assert stage(path).entry_module == "solution"
@@ -287,22 +285,7 @@ def test_a_cell_with_a_lone_surrogate_is_a_bad_notebook(
 ):
     """JSON may escape half a UTF-16 pair (\\ud800), which no UTF-8 file can hold."""
     source = TWO_SUM + "# " + "x" * padding + "\n" + 's = "\\ud800"\n'
-    doc = {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {},
-        "cells": [
-            {
-                "cell_type": "code",
-                "id": "a",
-                "metadata": {},
-                "outputs": [],
-                "execution_count": None,
-                "source": source,
-            }
-        ],
-    }
-    text = json.dumps(doc).replace("\\\\ud800", "\\ud800")
+    text = json.dumps(_one_cell_document(source, id="a")).replace("\\\\ud800", "\\ud800")
     path = tmp_path / "hw.ipynb"
     path.write_text(text, encoding="utf-8")
     if container == "zip":
