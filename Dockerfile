@@ -23,6 +23,7 @@ ENV PATH=/opt/grader-venv/bin:/usr/local/bin:/usr/bin:/bin \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 \
     HOME=/tmp \
-    LANG=C.UTF-8
+    LANG=C.UTF-8 \
+    MPLBACKEND=Agg
 USER 1000:1000
 WORKDIR /tmp

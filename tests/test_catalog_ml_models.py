@@ -27,6 +27,7 @@ CATALOG: dict[str, dict[str, tuple[float, set[str], set[str]]]] = {
     "knn": {
         "solution.py": (10, set(), set()),
         "vectorised.py": (10, set(), set()),
+        "with_plots.py": (10, set(), set()),  # matplotlib and seaborn, drawn off-screen
         "notebook.ipynb": (10, set(), set()),
         "sklearn_inside.py": (9, {"from scratch: no scikit-learn"}, {"forbidden-import"}),
         "triple_loop.py": (9, {KNN_SPEED}, {"too-slow"}),
