@@ -35,6 +35,7 @@ _QUOTED_PLAIN = {"'": re.compile(r"[^'\\]+"), '"': re.compile(r'[^"\\]+')}
 class Neutralised:
     line: int  # 1-based line in the cell
     text: str  # the original line
+    whole_cell: bool = False  # a cell magic: the lines after it were not run either
 
 
 def split_lines(source: str) -> list[str]:
@@ -157,7 +158,7 @@ def neutralise_cell(
         # A cell magic hands the whole cell to something other than Python.
         out = [*lines[:first], _replacement(lines[first], "cell magic")]
         out += ["# " + line for line in lines[first + 1 :]]
-        done = [Neutralised(i + 1, line) for i, line in enumerate(lines) if i >= first]
+        done = [Neutralised(first + 1, lines[first], whole_cell=True)]
         return out, done
     out: list[str] = []
     done: list[Neutralised] = []

@@ -76,8 +76,11 @@ def _code_cells(nb: Any, where: str) -> Iterator[tuple[int, str]]:
 
 
 def _note(where: str, done: list[tuple[int, Neutralised]]) -> Flag:
+    def place(cell: int, neutralised: Neutralised) -> str:
+        return f"cell {cell}, the whole cell" if neutralised.whole_cell else f"cell {cell}"
+
     quoted = ", ".join(
-        f"`{safe_text(n.text.strip(), 40)}` (cell {cell})" for cell, n in done[:_QUOTED]
+        f"`{safe_text(n.text.strip(), 40)}` ({place(cell, n)})" for cell, n in done[:_QUOTED]
     )
     more = f" and {len(done) - _QUOTED} more" if len(done) > _QUOTED else ""
     noun = "line" if len(done) == 1 else "lines"

@@ -99,7 +99,8 @@ def test_cell_magic_comments_out_its_whole_cell(tmp_path: Path, stage):
     )
     text = staged_source(staged)
     assert "pass  # grader: neutralised cell magic\n# rm -rf /\n# echo done\n" in text
-    assert "3 IPython magic/shell lines" in staged.notes[0].message
+    assert staged.notes[0].message.startswith("1 IPython magic/shell line in hw.ipynb")
+    assert "`%%bash` (cell 1, the whole cell)" in staged.notes[0].message
 
 
 def test_a_cell_magic_can_hide_the_solution(tmp_path: Path, reject):
