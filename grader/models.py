@@ -100,6 +100,7 @@ class StagedSubmission:
     directory: Path  # holds only the candidate's files, flattened to the module root
     entry_module: str | None  # importable module name; None for SQL
     notes: tuple[Flag, ...] = ()  # informational flags (magics neutralised, files left out)
+    notebook: bool = False  # the entry module holds a notebook's code cells, run cell by cell
 
 
 @dataclass(frozen=True)

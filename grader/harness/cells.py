@@ -11,6 +11,8 @@ from __future__ import annotations
 HEADER = "display = print  # grader: the code cells of the submitted notebook"
 _MARKER = "# %% cell "
 MAX_LOAD_ERRORS = 10  # of a notebook's cells that raised, how many are reported
+# What the worker runs: a module, a notebook's module (cell by cell) or an SQL query.
+KINDS = ("python", "notebook", "sql")
 
 
 def marker(cell: int) -> str:

@@ -34,6 +34,7 @@ import time
 
 import msgpack
 
+from grader.harness.cells import KINDS
 from grader.harness.processes import descendants
 
 # Neither typing nor the codec (dataclasses, inspect): the supervisor starts on the critical
@@ -371,7 +372,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--file-size-mb", type=int, default=64)
     parser.add_argument("--address-space-mb", type=int, default=0)
     parser.add_argument("--max-processes", type=int, default=0)
-    parser.add_argument("--kind", choices=("python", "sql"), default="python")
+    parser.add_argument("--kind", choices=KINDS, default="python")
     parser.add_argument("--connect-timeout", type=float, default=60.0)
     parser.add_argument("--no-poll", action="store_true", help="pass --no-poll to workers")
     return parser.parse_args(argv)

@@ -23,7 +23,7 @@ from typing import Any
 
 # Our own dependencies are imported before the submission joins sys.path, so a
 # candidate's numpy.py or msgpack.py can only shadow modules for its own code.
-from grader.harness.cells import MAX_LOAD_ERRORS, cell_starts, locate
+from grader.harness.cells import KINDS, MAX_LOAD_ERRORS, cell_starts, locate
 from grader.harness.codec import (
     Decoder,
     Encoder,
@@ -116,44 +116,42 @@ class Worker:
         self.module = module
         with open(path, "rb") as source:
             parts = self._parts(source.read(), path)
-        for code in parts:
+        for compiled in parts:
             try:
-                exec(code, module.__dict__)  # noqa: S102 - the candidate's module, in the worker
+                exec(compiled(), module.__dict__)  # noqa: S102 - the candidate's module, in the worker
             except BaseException as exc:  # noqa: BLE001 - any failure of candidate code is data
                 self.load_errors.append(exc)
-                if len(parts) == 1:
-                    break
         if self.load_errors and (
             not self._defines_entry_point()
             or any(isinstance(exc, ForbiddenImportError) for exc in self.load_errors)
         ):
             raise self.load_errors[0]
 
-    def _parts(self, source: bytes, path: str) -> list[types.CodeType]:
-        """The module's code in the parts it runs in: one for a file, one per cell for a
-        notebook (a cell that raises does not stop the next, as when a notebook is run
-        with its errors allowed). Line numbers stay those of the file."""
+    def _parts(self, source: bytes, path: str) -> list[Callable[[], types.CodeType]]:
+        """The module's code in the parts it runs in, each compiled when it runs: the file
+        whole, or a notebook's cells one by one, as Jupyter compiles and runs them (a cell
+        that raises, or does not compile, does not stop the next). Line numbers stay those
+        of the file."""
         # dont_inherit: the candidate's code gets none of this module's __future__ imports
-        whole = [compile(source, path, "exec", dont_inherit=True)]
-        try:
-            lines = source.decode("utf-8").split("\n")
-        except UnicodeDecodeError:
+        whole = [lambda: compile(source, path, "exec", dont_inherit=True)]
+        if self.args.kind != "notebook":
             return whole
+        lines = source.decode("utf-8").split("\n")  # the host wrote it
         self.cell_starts = cell_starts(lines)
         if not self.cell_starts:
             return whole
         import ast
 
-        bounds = [1] + [start for start, _ in self.cell_starts] + [len(lines) + 1]
-        parts = []
-        for first, end in itertools.pairwise(bounds):
-            try:
+        def cell(first: int, end: int) -> Callable[[], types.CodeType]:
+            def compiled() -> types.CodeType:
                 tree = ast.parse("\n".join(lines[first - 1 : end - 1]), path)
-            except SyntaxError:  # a cell only valid with its neighbours: run the file whole
-                return whole
-            ast.increment_lineno(tree, first - 1)
-            parts.append(compile(tree, path, "exec", dont_inherit=True))
-        return parts
+                ast.increment_lineno(tree, first - 1)
+                return compile(tree, path, "exec", dont_inherit=True)
+
+            return compiled
+
+        bounds = [1] + [start for start, _ in self.cell_starts] + [len(lines) + 1]
+        return [cell(first, end) for first, end in itertools.pairwise(bounds)]
 
     def _defines_entry_point(self) -> bool:
         try:
@@ -233,10 +231,13 @@ def describe_exception(
     """Type, message and the last frame inside the submission, as plain strings; `where_is`
     names a line of a file of the submission."""
     where = ""
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename.startswith(submission_dir):
-            relative = os.path.relpath(frame.filename, submission_dir)
-            line = frame.lineno or 0
+    places = [(frame.filename, frame.lineno) for frame in traceback.extract_tb(exc.__traceback__)]
+    if isinstance(exc, SyntaxError):  # raised by the compiler, about the candidate's file
+        places.append((exc.filename or "", exc.lineno))
+    for filename, lineno in places:
+        if filename.startswith(submission_dir):
+            relative = os.path.relpath(filename, submission_dir)
+            line = lineno or 0
             where = where_is(relative, line) if where_is else f"{relative}, line {line}"
     try:
         message = str(exc)
@@ -354,7 +355,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--file-size-mb", type=int, default=64)
     parser.add_argument("--address-space-mb", type=int, default=0)
     parser.add_argument("--max-processes", type=int, default=0)
-    parser.add_argument("--kind", choices=("python", "sql"), default="python")
+    parser.add_argument("--kind", choices=KINDS, default="python")
     parser.add_argument(
         "--no-poll", action="store_true", help="block at once for requests (a CPU quota below 1)"
     )

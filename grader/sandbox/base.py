@@ -158,7 +158,7 @@ def supervisor_arguments(
         "--connect-timeout",
         str(CONNECT_TIMEOUT_S),
         "--kind",
-        exercise.kind,
+        "notebook" if job.staged.notebook else exercise.kind,
     ]
     if exercise.entry_point:
         args += ["--entry-point", exercise.entry_point]

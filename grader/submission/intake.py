@@ -44,6 +44,7 @@ _SUBMIT_PY = "this is a Python exercise: submit a .py file, a notebook, a folder
 class _Plan:
     files: dict[Parts, bytes] = field(default_factory=dict)
     entry_module: str | None = None
+    notebook: bool = False
     notes: list[Flag] = field(default_factory=list)
     budget: ParseBudget = field(default_factory=ParseBudget)  # shared by every file parsed
 
@@ -116,6 +117,7 @@ def _stage_ipynb(path: Path, exercise: Exercise, plan: _Plan) -> None:
     )
     plan.files[("solution.py",)] = code.text.encode("utf-8")
     plan.entry_module = "solution"
+    plan.notebook = True
 
 
 def _stage_sql(path: Path, exercise: Exercise, plan: _Plan) -> None:
@@ -203,6 +205,7 @@ def _tree_python(tree: Tree, exercise: Exercise, plan: _Plan) -> None:
         stem = _free_module_name(files)
         text = chosen.data
         files[(f"{stem}.py",)] = text.encode("utf-8") if isinstance(text, str) else text
+        plan.notebook = True
         if chosen.name in magic_notes:
             plan.notes.append(magic_notes[chosen.name])
     else:
@@ -284,4 +287,5 @@ def stage_submission(path: Path, exercise: Exercise, dest: Path) -> StagedSubmis
         directory=Path(dest),
         entry_module=plan.entry_module,
         notes=tuple(plan.notes),
+        notebook=plan.notebook,
     )

@@ -141,6 +141,33 @@ def test_a_notebook_cell_that_raises_does_not_stop_the_next(any_sandbox, mini_ex
     assert "(and 1 more error(s))" in flag.message
 
 
+def test_each_notebook_cell_is_compiled_on_its_own(any_sandbox, mini_exercise, tmp_path):
+    """As Jupyter compiles them: a __future__ import heads its own cell, in any cell."""
+    solution = (BEHAVIOURS / "correct.py").read_text(encoding="utf-8")
+    notebook = _notebook(
+        tmp_path / "homework.ipynb",
+        "from __future__ import annotations\nimport numpy as np",
+        "from __future__ import annotations\n" + solution,
+    )
+    report = grade_file(notebook, mini_exercise, any_sandbox)
+    assert report.percent == 100.0, [t.message for t in report.tests if t.outcome != "passed"]
+    assert "import-error" not in flag_codes(report)
+
+
+def test_a_python_file_runs_whole_whatever_it_looks_like(any_sandbox, mini_exercise, tmp_path):
+    """Only a submitted notebook runs cell by cell: a .py file written to look like the
+    module made of one runs whole, so an error before its definitions stops them."""
+    from grader.harness.cells import HEADER, marker
+
+    solution = (BEHAVIOURS / "correct.py").read_text(encoding="utf-8")
+    source = "\n".join([HEADER, marker(1), "raise ValueError('boom')", marker(2), solution])
+    path = tmp_path / "fake_notebook.py"
+    path.write_text(source, encoding="utf-8")
+    report = grade_file(path, mini_exercise, any_sandbox)
+    assert report.score == 0 and {t.outcome for t in report.tests} == {"failed"}
+    assert all("ValueError" in t.message for t in report.tests)
+
+
 def _orphaned_workers() -> list[str]:
     """Worker processes whose grading is over: their scratch folder is already removed."""
     orphans = []
