@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import importlib.util
 import io
 import keyword
 import re
@@ -57,13 +58,20 @@ def never_candidate(name: str) -> bool:
 
 
 def importable(stem: str) -> bool:
+    """Whether the candidate's module can be imported under this name: the worker registers
+    it in sys.modules, where a name such as `pandas` would stand in for the library."""
     # ASCII only: import normalises identifiers to NFKC, file names from a zip may be NFD.
-    return (
+    if not (
         stem.isascii()
         and stem.isidentifier()
         and not keyword.iskeyword(stem)
         and stem not in _TAKEN_MODULES
-    )
+    ):
+        return False
+    try:  # any module this Python can import (the sandbox image has the same libraries)
+        return importlib.util.find_spec(stem) is None
+    except (ImportError, ValueError):
+        return False
 
 
 def _position(src: PySource, lineno: int | None) -> str:

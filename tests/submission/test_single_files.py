@@ -20,7 +20,9 @@ def test_python_file_keeps_its_importable_name(tmp_path: Path, stage, name: str)
     assert staged_files(staged.directory) == {name: TWO_SUM.encode()}
 
 
-@pytest.mark.parametrize("name", ["my answer.py", "json.py", "numpy.py", "test_mine.py"])
+@pytest.mark.parametrize(
+    "name", ["my answer.py", "json.py", "numpy.py", "pandas.py", "sklearn.py", "test_mine.py"]
+)
 def test_python_file_is_staged_as_solution_py(tmp_path: Path, stage, name: str):
     path = tmp_path / name
     path.write_text(TWO_SUM)
