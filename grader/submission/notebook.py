@@ -87,7 +87,7 @@ def _note(where: str, done: list[tuple[int, Neutralised]]) -> Flag:
     return Flag(
         FlagCode.NOTEBOOK_MAGIC.value,
         f"{len(done)} IPython magic/shell {noun} in {safe_text(where, 60)} not run "
-        f"(neutralised): {quoted}{more}",
+        f"(code under %time, %%time or %%capture still runs): {quoted}{more}",
     )
 
 
