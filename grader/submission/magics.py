@@ -19,11 +19,10 @@ from grader.submission.policy import ParseBudget
 
 _NEWLINES = re.compile(r"\r\n|\r|\n")  # the line ends Python knows; not \f, \v or U+2028
 _HELP = re.compile(r"^(?:\?.*|[A-Za-z_][\w.]*\?{1,2})$")
-_MAGIC_ASSIGN = re.compile(r"^([A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*)\s*=\s*([!%])")
+_TARGETS = r"[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*"  # `files`, `a, b`, `self.x`
+_MAGIC_ASSIGN = re.compile(rf"^({_TARGETS})\s*=\s*([!%])")
 # `%time STATEMENT` (or `NAME = %time EXPRESSION`) runs in the notebook's namespace, timed.
-_TIMED_STATEMENT = re.compile(
-    r"^((?:[A-Za-z_][\w.]*\s*(?:,\s*[A-Za-z_][\w.]*\s*)*=\s*)?)%time\s+(\S.*)$"
-)
+_TIMED_STATEMENT = re.compile(rf"^((?:{_TARGETS}\s*=\s*)?)%time\s+(\S.*)$")
 # Cell magics whose body Jupyter runs as Python in the notebook's namespace.
 _PYTHON_CELL_MAGICS = frozenset({"time", "capture"})
 # Runs of characters that cannot change the scanner's state, outside and inside quotes.
@@ -75,7 +74,7 @@ def _kind(stripped: str) -> str | None:
 
 
 def _cell_magic_name(line: str) -> str:
-    return line.strip()[2:].split(maxsplit=1)[0] if line.strip()[2:].strip() else ""
+    return (line.strip()[2:].split(maxsplit=1) or [""])[0]
 
 
 class _Scanner:
