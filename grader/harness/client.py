@@ -150,9 +150,9 @@ def _close_fds(fds: list[int]) -> None:
             socket.close(fd)
 
 
-def _died(**details: Any) -> dict[str, Any]:
+def _died() -> dict[str, Any]:
     """A death notice with nothing known of how the worker ended, as the supervisor's are."""
-    return {"died": {"exitcode": None, "signal": None, "oom": False, **details}}
+    return {"died": {"exitcode": None, "signal": None, "oom": False}}
 
 
 class WorkerClient:
