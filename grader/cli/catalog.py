@@ -20,25 +20,23 @@ def exercises_command(ctx: click.Context, pack_root: Path | None) -> None:
     ctx.obj = pack_root
     if ctx.invoked_subcommand is not None:
         return
-    from rich.console import Console
-    from rich.table import Table
+    from grader.report.terminal import Column, print_table
 
     pack = open_pack(pack_root)
-    table = Table(title=f"Exercises in {pack.root}", title_justify="left")
-    # ids are typed back on the command line: never cut them to make room
-    longest = max((len(e.id) for e in pack.exercises), default=2)
-    table.add_column("id", no_wrap=True, min_width=longest)
-    for column in ("title", "kind", "entry point"):
-        table.add_column(column)
-    table.add_column("points", justify="right")
-    for exercise in pack.exercises:
-        table.add_row(
-            exercise.id, exercise.title, exercise.kind, _entry(exercise), _points(exercise)
-        )
-    console = Console(highlight=False)
-    console.print(table)
+    columns = (
+        Column("id", wraps=False),  # ids are typed back on the command line: never cut
+        Column("title"),
+        Column("kind"),
+        Column("entry point"),
+        Column("points", right=True),
+    )
+    rows = [
+        (exercise.id, exercise.title, exercise.kind, _entry(exercise), _points(exercise))
+        for exercise in pack.exercises
+    ]
+    print_table(f"Exercises in {pack.root}", columns, rows)
     if pack.assignments:
-        console.print("Assignments: " + ", ".join(pack.assignments))
+        click.echo("Assignments: " + ", ".join(pack.assignments))
 
 
 def _entry(exercise: Exercise) -> str:

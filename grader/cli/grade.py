@@ -11,7 +11,7 @@ import click
 from grader.cli.options import open_pack, pack_option, progress, sandbox_options, warn, with_timeout
 from grader.errors import UsageError
 from grader.models import Report
-from grader.report import FORMATS, prepare, render
+from grader.report import FORMATS, render
 
 EXIT_BELOW_MIN_SCORE = 1
 EXIT_GRADER_ERROR = 3
@@ -76,8 +76,6 @@ def grade_command(
             progress=progress,
             warn=warn,
             runtime=runtime,
-            # the report's renderer (rich for text) loads while the host has nothing to do
-            on_wait=lambda: prepare(fmt for fmt, _ in targets),
         )
     with contextlib.closing(chosen):
         chosen.prestart()

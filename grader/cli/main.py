@@ -69,7 +69,7 @@ def main() -> None:
 
 
 def _exit_now(code: int | str | None) -> None:
-    """Exit without tearing the interpreter down (the docker SDK, rich and pytest's modules
+    """Exit without tearing the interpreter down (the docker SDK and pytest's modules
     take ~40 ms to finalise, on every grading). Exit hooks still run and output is flushed."""
     if isinstance(code, str):
         print(code, file=sys.stderr)

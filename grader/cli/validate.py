@@ -23,29 +23,22 @@ def validate_command(
     runtime: str | None,
 ) -> None:
     """Prove each exercise's reference scores 100% and its starter scores less."""
-    from rich.console import Console
-    from rich.table import Table
-
+    from grader.report.terminal import Column, print_table
     from grader.sandbox import select_sandbox
     from grader.validation import validate_exercise
 
     pack = open_pack(pack_root)
     exercises = [pack.exercise(i) for i in exercise_ids] if exercise_ids else list(pack.exercises)
     chosen = select_sandbox(sandbox, progress=progress, warn=warn, runtime=runtime)
-    table = Table(title="Validation", title_justify="left")
-    for column in ("exercise", "reference", "starter", "verdict"):
-        table.add_column(column)
+    rows = []
     all_ok = True
     with contextlib.closing(chosen):
         for exercise in exercises:
             progress(f"validating {exercise.id}")
             result = validate_exercise(with_timeout(exercise, timeout), chosen)
             all_ok &= result.ok
-            table.add_row(
-                exercise.id,
-                result.reference_summary,
-                result.starter_summary,
-                "ok" if result.ok else "FAILED: " + "; ".join(result.problems),
-            )
-    Console(highlight=False).print(table)
+            verdict = "ok" if result.ok else "FAILED: " + "; ".join(result.problems)
+            rows.append((exercise.id, result.reference_summary, result.starter_summary, verdict))
+    columns = [Column(name) for name in ("exercise", "reference", "starter", "verdict")]
+    print_table("Validation", columns, rows)
     sys.exit(0 if all_ok else 1)

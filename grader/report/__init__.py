@@ -6,11 +6,8 @@ format (JUnit, say) means writing that module and adding one line to `_RENDERERS
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import json as _json
-import threading
-from collections.abc import Iterable
 from functools import cache
 from typing import Any, Protocol
 
@@ -21,8 +18,7 @@ class Renderer(Protocol):
     def __call__(self, report: Report, *, color: bool = False) -> str: ...
 
 
-# Format name -> module with `render`; imported on first use so the CLI starts
-# without loading rich.
+# Format name -> module with `render`, imported on first use.
 _RENDERERS: dict[str, str] = {
     "text": "grader.report.text",
     "json": "grader.report.json",
@@ -44,23 +40,6 @@ def render(report: Report, fmt: str, *, color: bool = False) -> str:
         raise ValueError(f"unknown report format {fmt!r} (choose from {choices})") from None
     renderer: Renderer = importlib.import_module(module_name).render
     return renderer(report, color=color)
-
-
-def prepare(formats: Iterable[str]) -> None:
-    """Import the renderers of `formats` in a background thread; `render` waits for an
-    import under way. Meant for a moment the host is idle (rich takes ~25 ms to import)."""
-    modules = sorted({_RENDERERS[fmt] for fmt in formats if fmt in _RENDERERS})
-    if modules:
-        # no thread to spare (the machine at its process limit): render imports them itself
-        with contextlib.suppress(RuntimeError):
-            threading.Thread(target=_import_quietly, args=(modules,), daemon=True).start()
-
-
-def _import_quietly(modules: list[str]) -> None:
-    for name in modules:
-        # a failure is met again, and reported, by render's own import
-        with contextlib.suppress(Exception):
-            importlib.import_module(name)
 
 
 @cache

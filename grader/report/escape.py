@@ -2,7 +2,7 @@
 
 Test messages, flag messages and the submission path can all be shaped by the
 candidate, so every renderer treats them as hostile: a message must not be able
-to recolour or clear the instructor's terminal, forge report lines, inject rich
+to recolour or clear the instructor's terminal, forge report lines, inject
 markup, or turn into a link, image, HTML tag or broken table in a PR comment.
 """
 

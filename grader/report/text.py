@@ -1,18 +1,10 @@
-"""The terminal report, rendered with rich into a string.
+"""The terminal report.
 
-Candidate-controlled strings only ever reach rich as `Text` objects (never as
-markup) after `one_line`, so "[bold]" stays literal and escape sequences never
-reach the terminal.
+Candidate-controlled strings only ever reach it after `one_line`: escape sequences and
+control characters never reach the terminal, and nothing in them is interpreted.
 """
 
 from __future__ import annotations
-
-import io
-
-from rich import box
-from rich.console import Console, RenderableType
-from rich.table import Table
-from rich.text import Text
 
 from grader.models import Report
 from grader.report.common import (
@@ -25,6 +17,7 @@ from grader.report.common import (
     rejection_reason,
 )
 from grader.report.escape import one_line
+from grader.report.terminal import Cell, Column, lines_of, styled, table
 
 WIDTH = 100
 MESSAGE_LIMIT = 120
@@ -41,126 +34,112 @@ OUTCOME_STYLES = {
 }
 STATUS_STYLES = {"graded": "bold green", "rejected": "bold red", "error": "bold magenta"}
 
-
-def _console(buffer: io.StringIO, color: bool) -> Console:
-    return Console(
-        file=buffer,
-        width=WIDTH,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        no_color=not color,
-        highlight=False,
-        emoji=False,
-        markup=False,
-        # Pinned so that rendering never depends on the host: under IPython rich
-        # would otherwise display the output instead of writing it to our buffer.
-        force_jupyter=False,
-        legacy_windows=False,
-    )
-
-
-def _line(label: str, value: str, style: str = "") -> Text:
-    return Text.assemble((label, "bold"), (one_line(value, LINE_LIMIT), style))
+TESTS_COLUMNS = (
+    Column("Test", ratio=3),
+    Column("Outcome", wraps=False),
+    Column("Points", right=True, wraps=False),
+    Column("Message", ratio=4),
+)
+EXERCISES_COLUMNS = (
+    Column("Exercise"),
+    Column("Status", wraps=False),
+    Column("Score", right=True, wraps=False),
+    Column("Weight", right=True, wraps=False),
+)
+# A grid rather than plain lines so that a long message wraps under itself instead of
+# at column 0, where it could pass for a line of the report.
+FLAGS_COLUMNS = (Column(wraps=False), Column())
 
 
-def _tests_table(report: Report) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
-    table.add_column("Test", overflow="fold", ratio=3)
-    table.add_column("Outcome", no_wrap=True)
-    table.add_column("Points", justify="right", no_wrap=True)
-    table.add_column("Message", overflow="fold", ratio=4)
-    for test in report.tests:
-        table.add_row(
-            Text(one_line(test.name or test.id, LINE_LIMIT)),
-            Text(test.outcome, style=OUTCOME_STYLES.get(test.outcome, "")),
-            Text(f"{fmt_number(test.points)}/{fmt_number(test.max_points)}"),
-            Text(one_line(test.message, MESSAGE_LIMIT)),
+def _line(label: str, value: str, style: str = "") -> Cell:
+    return ((label, "bold"), (one_line(value, LINE_LIMIT), style))
+
+
+def _tests_rows(report: Report) -> list[tuple[Cell, ...]]:
+    return [
+        (
+            styled(one_line(test.name or test.id, LINE_LIMIT)),
+            styled(test.outcome, OUTCOME_STYLES.get(test.outcome, "")),
+            styled(f"{fmt_number(test.points)}/{fmt_number(test.max_points)}"),
+            styled(one_line(test.message, MESSAGE_LIMIT)),
         )
-    return table
+        for test in report.tests
+    ]
 
 
-def _exercises_table(report: Report) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("Exercise", overflow="fold")
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Score", justify="right", no_wrap=True)
-    table.add_column("Weight", justify="right", no_wrap=True)
+def _exercises_rows(report: Report) -> list[tuple[Cell, ...]]:
+    rows = []
     for row in exercise_rows(report):
         name = f"{row.title} ({row.id})" if row.title else row.id
-        table.add_row(
-            Text(one_line(name, LINE_LIMIT)),
-            Text(one_line(row.status, 20), style=STATUS_STYLES.get(row.status, "")),
-            Text(row.score),
-            Text(row.weight),
+        rows.append(
+            (
+                styled(one_line(name, LINE_LIMIT)),
+                styled(one_line(row.status, 20), STATUS_STYLES.get(row.status, "")),
+                styled(row.score),
+                styled(row.weight),
+            )
         )
-    return table
+    return rows
 
 
-def _flags_grid(report: Report) -> Table:
-    # A grid rather than plain lines so that a long message wraps under itself
-    # instead of at column 0, where it could pass for a line of the report.
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
-    for flag in report.flags:
-        grid.add_row(
-            Text.assemble("  ", (one_line(flag.code, 40), "bold"), ":"),
-            Text(one_line(flag.message, FLAG_LIMIT)),
+def _flags_rows(report: Report) -> list[tuple[Cell, ...]]:
+    return [
+        (
+            (("  ", ""), (one_line(flag.code, 40), "bold"), (":", "")),
+            styled(one_line(flag.message, FLAG_LIMIT)),
         )
-    return grid
+        for flag in report.flags
+    ]
 
 
-def _header(report: Report) -> list[RenderableType]:
+def _header(report: Report) -> list[Cell]:
     title = report.exercise_title or report.exercise_id
     submission = report.submission
-    lines: list[RenderableType] = [
-        Text.assemble((one_line(title, LINE_LIMIT), "bold"), f" ({one_line(report.exercise_id)})"),
+    lines: list[Cell] = [
+        ((one_line(title, LINE_LIMIT), "bold"), (f" ({one_line(report.exercise_id)})", "")),
         _line("Submission: ", f"{submission.path} ({submission.kind})"),
         _line("Status: ", report.status, STATUS_STYLES.get(report.status, "")),
     ]
     if report.status == "rejected":
         reason = rejection_reason(report)
         detail = f"{reason.code}: {reason.message}" if reason else "no reason was recorded"
-        lines.append(Text(f"REJECTED: {REJECTED}.", style="bold red"))
-        lines.append(Text.assemble(("  reason: ", "bold red"), one_line(detail, LINE_LIMIT)))
+        lines.append(styled(f"REJECTED: {REJECTED}.", "bold red"))
+        lines.append((("  reason: ", "bold red"), (one_line(detail, LINE_LIMIT), "")))
     elif report.status == "error":
-        lines.append(Text(f"GRADER ERROR: {GRADER_ERROR}.", style="bold magenta"))
+        lines.append(styled(f"GRADER ERROR: {GRADER_ERROR}.", "bold magenta"))
     if not report.environment.confined:
-        lines.append(Text(f"WARNING: {UNCONFINED_WARNING}", style="bold yellow reverse"))
+        lines.append(styled(f"WARNING: {UNCONFINED_WARNING}", "bold yellow reverse"))
     return lines
 
 
-def _footer(report: Report) -> list[RenderableType]:
+def _footer(report: Report) -> list[Cell]:
     if report.status == "error":
-        score = Text("Score: not available (grader error)", style="bold magenta")
+        score = styled("Score: not available (grader error)", "bold magenta")
     else:
-        score = Text(f"Score: {fmt_score(report)}", style="bold")
+        score = styled(f"Score: {fmt_score(report)}", "bold")
     env = report.environment
     image = f", image {env.image}" if env.image else ""
     where = f"sandbox {env.sandbox}{image}, grader {env.grader_version}"
     took = f"{fmt_number(report.duration_s)} s"
-    return [score, Text(one_line(f"{where}, {took}", LINE_LIMIT), style="dim")]
+    return [score, styled(one_line(f"{where}, {took}", LINE_LIMIT), "dim")]
+
+
+def _lines(cells: list[Cell], color: bool) -> list[str]:
+    return [line for cell in cells for line in lines_of(cell, WIDTH, color)]
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    sections: list[list[RenderableType]] = [_header(report)]
+    sections = [_lines(_header(report), color)]
     if report.tests:
-        sections.append([_tests_table(report)])
+        sections.append(table(TESTS_COLUMNS, _tests_rows(report), width=WIDTH, color=color))
     elif report.status == "graded" and not report.exercises:
-        sections.append([Text("No tests were run.", style="dim")])
+        sections.append(_lines([styled("No tests were run.", "dim")], color))
     if report.exercises:
-        sections.append([_exercises_table(report)])
+        rows = _exercises_rows(report)
+        sections.append(table(EXERCISES_COLUMNS, rows, width=WIDTH, color=color))
     if report.flags:
-        sections.append([Text("Flags:", style="bold"), _flags_grid(report)])
-    sections.append(_footer(report))
-
-    buffer = io.StringIO()
-    console = _console(buffer, color)
-    for index, section in enumerate(sections):
-        if index:
-            console.print()
-        for item in section:
-            console.print(item)
-    # rich pads every table row to the full width; trailing blanks are noise in
-    # logs and diffs of saved reports.
-    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+        flags = table(FLAGS_COLUMNS, _flags_rows(report), width=WIDTH, gap=1, color=color)
+        sections.append([*_lines([styled("Flags:", "bold")], color), *flags])
+    sections.append(_lines(_footer(report), color))
+    # trailing blanks are noise in logs and diffs of saved reports
+    return "\n\n".join("\n".join(line.rstrip() for line in s) for s in sections) + "\n"

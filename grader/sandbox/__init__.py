@@ -25,13 +25,8 @@ def select_sandbox(
     progress: Callable[[str], None],
     warn: Callable[[str], None],
     runtime: str | None = None,
-    on_wait: Callable[[], None] | None = None,
 ) -> Sandbox:
-    """`auto` is Docker when a daemon answers, else local with a loud warning.
-
-    `on_wait` is called (it must return at once) each time a grading's harness is running
-    and the host has nothing to do but wait for its results.
-    """
+    """`auto` is Docker when a daemon answers, else local with a loud warning."""
     if choice not in SANDBOX_CHOICES:
         from grader.errors import UsageError
 
@@ -48,8 +43,8 @@ def select_sandbox(
                 raise
             warn("no Docker daemon answered: falling back to --sandbox local")
         else:
-            return DockerSandbox(engine=engine, progress=progress, runtime=runtime, on_wait=on_wait)
+            return DockerSandbox(engine=engine, progress=progress, runtime=runtime)
     from grader.sandbox.local import LocalSandbox
 
     warn(UNCONFINED_WARNING)
-    return LocalSandbox(on_wait=on_wait)
+    return LocalSandbox()

@@ -27,7 +27,6 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -203,7 +202,6 @@ class DockerSandbox:
         progress: Progress | None = None,
         runtime: str | None = None,
         engine: Engine | None = None,
-        on_wait: Callable[[], None] | None = None,
     ) -> None:
         """`engine` talks to the daemon; a Docker SDK `client` may stand in for it."""
         if engine is None and client is not None:
@@ -212,7 +210,6 @@ class DockerSandbox:
         self._image = image
         self._progress = progress or (lambda _message: None)
         self._runtime = runtime
-        self._on_wait = on_wait or (lambda: None)
         self._binds: bool | None = None
         self._lookups: threading.Thread | None = None
 
@@ -352,7 +349,6 @@ class DockerSandbox:
                         engine.start(harness)
                     with phase("wait for the worker's start"):
                         worker_started.result()
-            self._on_wait()
             with phase("run the harness"):
                 output = self._wait(harness, wall_clock_limit_s(job.exercise))
             log_harness_timings(output, start_requested)

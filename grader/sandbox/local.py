@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from typing import IO
 
 from grader.harness.processes import descendants
@@ -45,9 +44,8 @@ class LocalSandbox:
     name = "local"
     confined = False
 
-    def __init__(self, on_wait: Callable[[], None] | None = None) -> None:
+    def __init__(self) -> None:
         self._spare: StartedHarness | None = None
-        self._on_wait = on_wait or (lambda: None)
 
     @property
     def image(self) -> str | None:
@@ -119,7 +117,6 @@ class LocalSandbox:
                     env=process_environment(),
                     start_new_session=True,
                 )
-            self._on_wait()
             output = self._wait(harness.process, harness.stderr, wall_clock_limit_s(exercise))
             log_harness_timings(output, start_requested)
             return output

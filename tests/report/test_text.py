@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from grader.models import Flag
+from grader.models import Flag, SubmissionInfo
 from grader.report import render
+from grader.report.terminal import cells
 from tests.report import builders
 
 ESC = "\x1b"
@@ -54,7 +55,7 @@ def test_hostile_text_is_inert(color: bool) -> None:
     assert "red" in out
     assert "click me" in out
     assert "\\x07bell" in out  # shown, not rung
-    # rich markup from the candidate is printed literally, never interpreted
+    # markup from the candidate is printed literally, never interpreted
     assert builders.MARKUP in out
     assert "[click](http://evil)" in out
     assert builders.IMG.split()[0] in out
@@ -131,3 +132,23 @@ def test_assignment_lists_its_exercises() -> None:
     assert re.search(r"Two Sum \(two-sum\)\s+graded\s+7/10 \(70\.0%\)\s+2", out)
     assert re.search(r"rejected\s+0/10 \(0\.0%\)\s+1", out)
     assert "Score: 66.67/100 (66.7%)" in out
+
+
+def test_wide_characters_keep_lines_within_the_width() -> None:
+    tests = (
+        builders.make_test("漢字" * 60, "failed", 0.0, 1.0, "答えが違います " * 20),
+        builders.make_test("examples", "passed", 1.0, 1.0),
+    )
+    out = text(
+        builders.graded(
+            tests=tests,
+            submission=SubmissionInfo(
+                path="学生/" + "解" * 120 + ".py", sha256=builders.SHA, kind="py"
+            ),
+        )
+    )
+    assert all(cells(line) <= 100 for line in out.splitlines())
+    assert "答えが違います" in out
+    passed = next(line for line in out.splitlines() if "passed" in line)
+    failed = next(line for line in out.splitlines() if "failed" in line)
+    assert cells(passed[: passed.index("passed")]) == cells(failed[: failed.index("failed")])

@@ -243,31 +243,6 @@ def test_an_unused_local_harness_is_stopped_and_its_folder_removed():
     assert not spare.root.exists()
 
 
-@pytest.mark.parametrize("kind", ["local", "docker"])
-def test_the_wait_hook_runs_once_per_grading_while_the_harness_runs(kind, request, mini_exercise):
-    from grader.sandbox.docker import DockerSandbox
-    from grader.sandbox.local import LocalSandbox
-
-    calls = []
-
-    def on_wait() -> None:
-        calls.append(time.monotonic())
-
-    if kind == "docker":
-        client, image = (request.getfixturevalue(n) for n in ("docker_client", "sandbox_image"))
-        sandbox = DockerSandbox(client, image=image, on_wait=on_wait)
-    else:
-        sandbox = LocalSandbox(on_wait=on_wait)
-    try:
-        started = time.monotonic()
-        report = grade_file(BEHAVIOURS / "correct.py", mini_exercise, sandbox)
-        finished = time.monotonic()
-    finally:
-        sandbox.close()
-    assert report.status == "graded" and report.percent == 100.0, report.flags
-    assert len(calls) == 1 and started < calls[0] < finished
-
-
 def test_local_reports_say_unconfined(local_sandbox, mini_exercise):
     report = grade_file(BEHAVIOURS / "correct.py", mini_exercise, local_sandbox)
     data = report.to_dict()
