@@ -82,9 +82,10 @@ class LocalSandbox:
     def _run(self, job: GradingJob, harness: StartedHarness) -> HarnessOutput:
         exercise = job.exercise
         root = harness.root
-        channel = root / "channel"
-        channel.mkdir(mode=0o700)
-        socket_path = str(channel / SOCKET_NAME)
+        (root / "channel").mkdir(mode=0o700)
+        # relative to the run folder, where the harness and the supervisor work: a socket's
+        # path may not exceed 107 bytes, and TMPDIR alone can be longer
+        socket_path = os.path.join("channel", SOCKET_NAME)
         reference = reference_file(exercise)
         shared = shared_tests_dir(exercise)
         config = harness_config(

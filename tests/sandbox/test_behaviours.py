@@ -274,3 +274,80 @@ def test_a_grading_past_its_wall_clock_limit_is_stopped(any_sandbox, mini_exerci
     timeouts = [f for f in report.flags if f.code == "timeout"]
     assert len(timeouts) == 1 and "wall-clock limit" in timeouts[0].message, report.flags
     assert time.monotonic() - started < 30  # the harness's container or process was stopped
+
+
+def test_a_local_run_folder_goes_even_where_the_code_took_the_permissions_away(
+    tmp_path, monkeypatch, mini_exercise
+):
+    from grader.sandbox.local import LocalSandbox
+
+    submission = tmp_path / "locked.py"
+    submission.write_text(
+        (BEHAVIOURS / "correct.py").read_text()
+        + "\nimport os\n"
+        + "os.makedirs('locked/inner', exist_ok=True)\n"
+        + "open('locked/inner/data', 'w').close()\n"
+        + "os.chmod('locked/inner', 0)\n"
+        + "os.chmod('locked', 0o500)\n"
+    )
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    monkeypatch.setenv("TMPDIR", str(runs))
+    sandbox = LocalSandbox()
+    try:
+        report = grade_file(submission, mini_exercise, sandbox)
+    finally:
+        sandbox.close()
+    assert report.status == "graded" and report.percent == 100.0, report.flags
+    assert list(runs.iterdir()) == []
+
+
+def test_removing_a_run_folder_never_follows_its_links(tmp_path):
+    from grader.sandbox.harness_process import remove_folder
+
+    outside = tmp_path / "outside"
+    (outside / "keep").mkdir(parents=True)
+    (outside / "keep" / "file").write_text("kept")
+    outside.chmod(0o500)
+    run = tmp_path / "run"
+    (run / "locked").mkdir(parents=True)
+    (run / "locked" / "link").symlink_to(outside)
+    (run / "to-file").symlink_to(outside / "keep" / "file")
+    (run / "locked").chmod(0)
+    try:
+        remove_folder(str(run))
+        assert not run.exists()
+        assert (outside / "keep" / "file").read_text() == "kept"
+        assert outside.stat().st_mode & 0o777 == 0o500
+    finally:
+        outside.chmod(0o700)
+
+
+def test_a_local_grading_works_under_a_long_temporary_folder(tmp_path, monkeypatch, mini_exercise):
+    from grader.sandbox.local import LocalSandbox
+
+    runs = tmp_path / ("long-folder-name-" * 8)
+    runs.mkdir()
+    monkeypatch.setenv("TMPDIR", str(runs))
+    sandbox = LocalSandbox()
+    try:
+        report = grade_file(BEHAVIOURS / "correct.py", mini_exercise, sandbox)
+    finally:
+        sandbox.close()
+    assert report.status == "graded" and report.percent == 100.0, report.flags
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root removes everything")
+def test_removing_a_run_folder_gives_back_the_permissions_taken_away(tmp_path):
+    from grader.sandbox.harness_process import remove_folder
+
+    run = tmp_path / "run"
+    (run / "work" / "locked" / "inner").mkdir(parents=True)
+    (run / "work" / "locked" / "inner" / "data").write_text("x")
+    (run / "work" / "read-only").mkdir()
+    (run / "work" / "read-only" / "data").write_text("x")
+    (run / "work" / "locked" / "inner").chmod(0)
+    (run / "work" / "locked").chmod(0)
+    (run / "work" / "read-only").chmod(0o500)
+    remove_folder(str(run))
+    assert not run.exists()
