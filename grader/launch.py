@@ -22,7 +22,7 @@ def main() -> None:
             if asks_for_local_grading(sys.argv[1:]):
                 from grader.sandbox.harness_process import start_early
 
-                start_early()
+                start_early(fork=True)
             from grader.cli.main import main as run_cli
 
             run_cli()

@@ -11,7 +11,6 @@ import atexit
 import contextlib
 import os
 import signal
-import subprocess
 import sys
 
 import grader
@@ -19,26 +18,39 @@ from grader.interrupts import stop_signals_held
 
 TYPE_CHECKING = False  # typing itself costs ~3 ms to import
 if TYPE_CHECKING:
+    import subprocess
     from pathlib import Path
+
+    from grader.sandbox.forked import ForkedProcess
 
 
 class StartedHarness:
     """A harness process started ahead of its grading, waiting for its config on stdin,
     with the private folder the grading's channel, config and worker live in."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, fork: bool = False) -> None:
         self._folder = _private_folder()
         try:
             self.stderr = open(os.path.join(self._folder, "harness.err"), "w+b")  # noqa: SIM115
-            self.process = subprocess.Popen(
-                [sys.executable, "-P", "-m", "grader.harness.run", "--config", "-"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=self.stderr,
-                cwd=self._folder,
-                env=process_environment(),
-                start_new_session=True,
-            )
+            self.process: subprocess.Popen[bytes] | ForkedProcess
+            if fork:
+                from grader.sandbox import forked
+
+                fork = forked.forkable()
+            if fork:
+                self.process = forked.fork_harness(self._folder, self.stderr, process_environment())
+            else:
+                import subprocess
+
+                self.process = subprocess.Popen(
+                    [sys.executable, "-P", "-m", "grader.harness.run", "--config", "-"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=self.stderr,
+                    cwd=self._folder,
+                    env=process_environment(),
+                    start_new_session=True,
+                )
         except OSError:
             if hasattr(self, "stderr"):
                 self.stderr.close()
@@ -73,12 +85,13 @@ class StartedHarness:
 _started_early: list[StartedHarness] = []
 
 
-def start_early() -> None:
+def start_early(*, fork: bool = False) -> None:
     """Start a harness before the command's own imports, for the local sandbox to claim;
-    one nobody claims is discarded when the command exits."""
+    one nobody claims is discarded when the command exits. `fork`: the caller is the
+    command, which has imported next to nothing yet (see grader.sandbox.forked)."""
     # a head start only: when no process can be started now, the grading tries and reports
     with stop_signals_held(), contextlib.suppress(OSError):
-        _started_early.append(StartedHarness())
+        _started_early.append(StartedHarness(fork=fork))
 
 
 def claim_early() -> StartedHarness | None:
@@ -142,7 +155,9 @@ def process_environment() -> dict[str, str]:
     return env
 
 
-def kill_process_group(process: subprocess.Popen[bytes]) -> None:
+def kill_process_group(process: subprocess.Popen[bytes] | ForkedProcess) -> None:
+    import subprocess
+
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):

@@ -90,7 +90,7 @@ def _stopped_once_running(
     submission: str, tmp: Path, running: str, stop: signal.Signals
 ) -> tuple[int, bytes, bytes]:
     """(exit status, stdout, stderr) of a local grading sent `stop` as soon as a process
-    whose command line holds `running` works under `tmp`."""
+    whose command line holds `running` ("": any process) works under `tmp`."""
     process = subprocess.Popen(
         _grader_command(_local_grading(submission)),
         cwd=ROOT,
@@ -182,9 +182,9 @@ def test_a_local_grading_stopped_leaves_nothing_behind(tmp_path, stop):
 
 def test_a_command_stopped_before_its_grading_runs_leaves_nothing_behind(tmp_path):
     """Stopped while it still loads, the command stops the harness it started first."""
-    returncode, stdout, stderr = _stopped_once_running(
-        "correct.py", tmp_path, "grader.harness.run", signal.SIGTERM
-    )
+    # the harness is the first process to work there (forked from the command, it shows
+    # the command's own command line)
+    returncode, stdout, stderr = _stopped_once_running("correct.py", tmp_path, "", signal.SIGTERM)
     assert returncode == 130, stderr
     assert b"interrupted" in stderr and b"Traceback" not in stderr
     assert stdout == b""
@@ -237,3 +237,46 @@ def test_a_stop_while_a_local_grading_starts_a_process_stops_them_all(
         grade_file(BEHAVIOURS / "infinite_loop.py", mini_exercise, sandbox)
     assert _processes_working_under(tmp_path) == []
     assert list(tmp_path.iterdir()) == []
+
+
+def _wrong_sum(tmp: Path) -> Path:
+    source = (BEHAVIOURS / "correct.py").read_text()
+    wrong = tmp / "wrong_sum.py"
+    wrong.write_text(source.replace("return a + b", "return a - b"))
+    return wrong
+
+
+@pytest.mark.parametrize(
+    ("interpreter", "environment"),
+    [
+        ([], {"PYTHONOPTIMIZE": "1"}),
+        (["-O"], {}),
+        (["-X", "dev", "-W", "ignore"], {}),
+        ([], {}),
+    ],
+    ids=["PYTHONOPTIMIZE", "-O", "-X dev -W ignore", "plain"],
+)
+def test_the_commands_interpreter_options_never_reach_the_harness(
+    tmp_path, interpreter, environment
+):
+    """-O or PYTHONOPTIMIZE would silence the hidden tests' asserts: a wrong answer must
+    still fail, however the command itself was started."""
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    args = _local_grading("correct.py")
+    args[1] = str(_wrong_sum(tmp_path))
+    result = subprocess.run(
+        [sys.executable, *interpreter, "-m", "grader", *args, "--format", "json"],
+        capture_output=True,
+        text=True,
+        env={**_env(runs), **environment},
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    report = json.loads(result.stdout)
+    outcomes = {test["name"]: (test["outcome"], test["message"]) for test in report["tests"]}
+    outcome, message = outcomes["adds two numbers"]
+    assert outcome == "failed" and "wrong sum" in message, outcomes
+    assert report["score"] < report["max_score"]
+    assert list(runs.iterdir()) == []

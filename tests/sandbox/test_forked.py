@@ -1,0 +1,80 @@
+"""The stand-in for Popen that a harness forked from the command is watched through."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from grader.sandbox.forked import ForkedProcess
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def child():
+    """A factory of sleeping children, watched through ForkedProcess."""
+    made: list[ForkedProcess] = []
+
+    def make(seconds: float) -> ForkedProcess:
+        argv = [sys.executable, "-c", f"import time; time.sleep({seconds})"]
+        pid = os.posix_spawn(sys.executable, argv, os.environ)
+        made.append(ForkedProcess(pid, open(os.devnull, "wb"), open(os.devnull, "rb")))  # noqa: SIM115
+        return made[-1]
+
+    yield make
+    for process in made:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+        for stream in (process.stdin, process.stdout):
+            stream.close()
+
+
+def test_poll_and_wait_report_the_exit_as_popen_does(child):
+    process = child(30)
+    assert process.poll() is None
+    with pytest.raises(subprocess.TimeoutExpired):
+        process.wait(timeout=0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    assert process.wait(timeout=10) == -signal.SIGKILL
+    assert process.poll() == -signal.SIGKILL
+
+
+def test_a_timed_wait_beside_a_thread_blocked_in_wait_sees_the_exit(child):
+    process = child(0.2)
+    waiter = threading.Thread(target=process.wait)
+    waiter.start()
+    assert process.wait(timeout=10) == 0
+    waiter.join(timeout=10)
+    assert not waiter.is_alive() and process.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("options", "environment", "expected"),
+    [
+        ([], {}, True),
+        ([], {"PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"}, True),
+        ([], {"PYTHONOPTIMIZE": "1"}, False),
+        ([], {"PYTHONPATH": "/elsewhere"}, False),
+        ([], {"PYTHONHASHSEED": "0"}, False),
+        (["-O"], {}, False),
+        (["-X", "dev"], {}, False),
+        (["-W", "error"], {}, False),
+        (["-s"], {}, False),
+    ],
+)
+def test_only_a_command_started_plainly_forks_its_harness(options, environment, expected):
+    check = "from grader.sandbox.forked import forkable; print(forkable())"
+    result = subprocess.run(
+        [sys.executable, *options, "-c", check],
+        env={"PATH": os.environ.get("PATH", ""), **environment},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == str(expected)
