@@ -153,27 +153,6 @@ def _docker_time(text: str | None) -> float | None:
     return base + float("0." + (fraction or "0"))
 
 
-class SubprocessWithTimers:
-    """The `subprocess` module as grader.sandbox.local sees it: Popen starts the timers."""
-
-    def __init__(self, marks: Path) -> None:
-        self._marks = marks
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(subprocess, name)
-
-    def Popen(self, command: list[str], **kwargs: Any) -> Any:
-        flags = command[1 : command.index("-m")] if "-m" in command else None
-        module = command[len(flags) + 2] if flags is not None else None
-        timer = TIMERS.get(module) if module else None
-        if timer is None:
-            return subprocess.Popen(command, **kwargs)
-        rest = command[len(flags) + 3 :]
-        command = [command[0], *flags, "-c", source(timer), "--marks", str(self._marks), *rest]
-        with RECORDER.span(f"host: start the {timer} process"):
-            return subprocess.Popen(command, **kwargs)
-
-
 def _patch(module: Any, attribute: str, label: str) -> None:
     # grader changes under the profile: what no longer exists is simply not timed
     if hasattr(module, attribute):
@@ -184,11 +163,28 @@ def run_child(events_path: Path, submission: str, exercise_id: str, pack: str, s
     RECORDER.mark("host: python ready")
     marks = events_path.with_suffix(".marks")
     if sandbox == "local":
-        # what grader.launch does for a local grading, before the CLI's imports
+        # what grader.launch does for a local grading, before the CLI's imports; the
+        # harness and the supervisor forked from this process run the marking copies
+        import grader.sandbox.forked
         import grader.sandbox.harness_process
 
-        grader.sandbox.harness_process.subprocess = SubprocessWithTimers(marks)
-        grader.sandbox.harness_process.start_early()
+        run_module = grader.sandbox.forked.run_module
+
+        def run_marking_copy(module: str, args: list[str]) -> None:
+            if module not in TIMERS:
+                run_module(module, args)
+                return
+            sys.argv = [module, "--marks", str(marks), *args]
+            code = compile(source(TIMERS[module]), TIMERS[module], "exec")
+            exec(code, {"__name__": "__main__"})  # noqa: S102
+
+        grader.sandbox.forked.allow_forking()
+        if not grader.sandbox.forked.forkable():
+            print("profile: this process cannot fork the harness as grader does", file=sys.stderr)
+            return 1
+        grader.sandbox.forked.run_module = run_marking_copy
+        with RECORDER.span(EARLY_START):
+            grader.sandbox.harness_process.start_early()
     with RECORDER.span("host: import grader.cli.main"):
         from grader.cli.main import cli
     with RECORDER.span("host: import grader.grading, grader.sandbox"):
@@ -217,7 +213,7 @@ def run_child(events_path: Path, submission: str, exercise_id: str, pack: str, s
         _patch(grader.sandbox.docker, "_tree_entries", "host: tar (read files)")
         _patch(grader.sandbox.docker.DockerSandbox, "run", "host: sandbox run")
     else:
-        grader.sandbox.local.subprocess = SubprocessWithTimers(marks)
+        _patch(grader.sandbox.local, "_start_supervisor", "host: start the supervisor process")
         _patch(grader.sandbox.local.LocalSandbox, "_wait", "host: wait for the harness")
         _patch(grader.sandbox.local, "stop_supervisor", "host: stop the supervisor")
         _patch(grader.sandbox.local.LocalSandbox, "run", "host: sandbox run")

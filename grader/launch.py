@@ -15,6 +15,9 @@ import sys
 
 def main() -> None:
     from grader.interrupts import interrupt_on_stop_signals
+    from grader.sandbox.forked import allow_forking
+
+    allow_forking()  # the local sandbox's processes, from this process (grader.sandbox.forked)
 
     # stopped at any moment, the command cleans up (its harness, staging folders) and says so
     with interrupt_on_stop_signals():
@@ -22,7 +25,7 @@ def main() -> None:
             if asks_for_local_grading(sys.argv[1:]):
                 from grader.sandbox.harness_process import start_early
 
-                start_early(fork=True)
+                start_early()
             from grader.cli.main import main as run_cli
 
             run_cli()

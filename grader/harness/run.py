@@ -24,6 +24,10 @@ from grader.harness.client import FORBIDDEN_IMPORT_ERROR, WorkerClient
 if TYPE_CHECKING:
     from grader.harness.plugin import TestRecord
 
+# How long a thread may keep the GIL from another that waits for it (Python's default:
+# 5 ms). The thread that starts the worker wakes several times while the main thread
+# imports pytest and collects the tests; each wake waited up to the whole interval.
+SWITCH_INTERVAL_S = 0.0005
 ERRNO_DISK = {28, 27, 122}  # ENOSPC, EFBIG, EDQUOT
 ERRNO_PROCESSES = {11}  # EAGAIN from fork/clone at the pids limit
 
@@ -198,6 +202,7 @@ def run(
 
 def main(argv: list[str] | None = None) -> None:
     started_at = time.time()
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     parser = argparse.ArgumentParser(prog="grader-harness")
     parser.add_argument("--config", required=True, help="the config file, or - to read it on stdin")
     args = parser.parse_args(argv)

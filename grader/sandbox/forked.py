@@ -24,7 +24,6 @@ TYPE_CHECKING = False  # typing itself costs ~3 ms to import
 if TYPE_CHECKING:
     from typing import IO, NoReturn
 
-HARNESS_MODULE = "grader.harness.run"
 # the harness's environment sets the first; the child opens its own standard streams
 _HARMLESS_VARIABLES = frozenset({"PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED"})
 # interpreter options off in a new interpreter (-B is not among them: the harness sets it)
@@ -44,8 +43,20 @@ _DEFAULT_FLAGS = (
 )
 
 
+_allowed = False
+
+
+def allow_forking() -> None:
+    """Called first thing by the `grader` command, the one process that forks: another
+    program using grader (a test runner, a notebook) has loaded and started anything."""
+    global _allowed
+    _allowed = True
+
+
 def forkable() -> bool:
-    """Whether a harness forked from this process runs as one started anew would."""
+    """Whether a process forked from this one runs as one started anew would."""
+    if not _allowed:
+        return False
     if "threading" in sys.modules and sys.modules["threading"].active_count() > 1:
         return False  # locks held by other threads would stay held in the child
     if any(name.startswith("PYTHON") and name not in _HARMLESS_VARIABLES for name in os.environ):
@@ -58,12 +69,16 @@ def forkable() -> bool:
 class ForkedProcess:
     """The part of `subprocess.Popen` the local sandbox uses, for a forked harness."""
 
-    def __init__(self, pid: int, stdin: IO[bytes], stdout: IO[bytes]) -> None:
+    def __init__(self, pid: int, stdin: IO[bytes] | None, stdout: IO[bytes] | None) -> None:
         self.pid = pid
         self.stdin: IO[bytes] | None = stdin
         self.stdout: IO[bytes] | None = stdout
         self.returncode: int | None = None
         self._reaping = _thread.allocate_lock()
+
+    def send_signal(self, number: int) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, number)
 
     def poll(self) -> int | None:
         if self.returncode is None and self._reaping.acquire(blocking=False):
@@ -85,7 +100,7 @@ class ForkedProcess:
                 if remaining <= 0:
                     import subprocess
 
-                    raise subprocess.TimeoutExpired(HARNESS_MODULE, timeout)
+                    raise subprocess.TimeoutExpired(f"process {self.pid}", timeout)
                 time.sleep(min(delay, remaining))
                 delay = min(2 * delay, 0.05)
         assert self.returncode is not None
@@ -103,41 +118,83 @@ class ForkedProcess:
             self.returncode = os.waitstatus_to_exitcode(status)
 
 
-def fork_harness(folder: str, stderr: IO[bytes], env: dict[str, str]) -> ForkedProcess:
-    """A harness working in `folder`, writing its diagnostics to `stderr`, waiting for its
-    config on its stdin, in a session of its own. The caller holds the stop signals."""
-    stdin_read, stdin_write = os.pipe()
-    stdout_read, stdout_write = os.pipe()
+def fork_module(
+    module: str,
+    args: list[str],
+    *,
+    name: str,
+    folder: str,
+    env: dict[str, str],
+    stderr: IO[bytes] | None,
+    pipes: bool,
+) -> ForkedProcess:
+    """`python -P -m module *args` named `name` (up to 15 bytes: `ps -o comm`, `top`; the
+    command line shown is the command's), working in `folder`, in a session of its own,
+    with `env` for its environment and `stderr` (None: /dev/null) for its diagnostics; its stdin and
+    stdout are pipes from and to the caller when `pipes`, else /dev/null. The caller holds
+    the stop signals."""
+    fds: list[int] = []  # the child's ends, closed here once it has them
+    kept: tuple[int, ...] = ()
     try:
+        if pipes:
+            stdin_read, stdin_write = os.pipe()
+            fds += (stdin_read, stdin_write)
+            stdout_read, stdout_write = os.pipe()
+            fds += (stdout_read, stdout_write)
+            kept = (stdin_write, stdout_read)
+        else:
+            stdin_read = stdout_write = os.open(os.devnull, os.O_RDWR)
+            fds.append(stdin_read)
+        if stderr is None:
+            stderr_fd = os.open(os.devnull, os.O_WRONLY)
+            fds.append(stderr_fd)
+        else:
+            stderr_fd = stderr.fileno()
         pid = os.fork()
     except OSError:
-        for fd in (stdin_read, stdin_write, stdout_read, stdout_write):
+        for fd in fds:
             os.close(fd)
         raise
     if pid == 0:
-        _become_harness(folder, stdin_read, stdout_write, stderr.fileno(), env)
-    os.close(stdin_read)
-    os.close(stdout_write)
+        _become(module, args, name, folder, env, (stdin_read, stdout_write, stderr_fd))
+    for fd in fds:
+        if fd not in kept:
+            os.close(fd)
+    if not pipes:
+        return ForkedProcess(pid, None, None)
     return ForkedProcess(pid, open(stdin_write, "wb"), open(stdout_read, "rb"))
 
 
-def _become_harness(
-    folder: str, stdin_fd: int, stdout_fd: int, stderr_fd: int, env: dict[str, str]
+def run_module(module: str, args: list[str]) -> None:
+    """What `python -m module *args` runs."""
+    import runpy
+
+    sys.argv = [module, *args]
+    runpy.run_module(module, run_name="__main__", alter_sys=True)
+
+
+def _become(
+    module: str,
+    args: list[str],
+    name: str,
+    folder: str,
+    env: dict[str, str],
+    stdio: tuple[int, int, int],
 ) -> NoReturn:
     """The child: never returns to the command's code, whatever happens."""
     status: int = 1
     try:
-        # the command's handlers (and the hold on stop signals) are not the harness's
+        # the command's handlers (and the hold on stop signals) are not the module's
         signal.signal(signal.SIGINT, signal.default_int_handler)
         for number in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(number, signal.SIG_DFL)
         os.setsid()
-        for source, target in ((stdin_fd, 0), (stdout_fd, 1), (stderr_fd, 2)):
+        for target, source in enumerate(stdio):
             os.dup2(source, target)
-        os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the command's other end of each pipe
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the command's files and pipe ends
         os.chdir(folder)
-        with contextlib.suppress(OSError), open("/proc/self/comm", "w") as name:
-            name.write("grader-harness")  # what ps -o comm and top call it
+        with contextlib.suppress(OSError), open("/proc/self/comm", "w") as comm:
+            comm.write(name[:15])
         os.environ.clear()
         os.environ.update(env)
         sys.dont_write_bytecode = True
@@ -151,17 +208,14 @@ def _become_harness(
         import atexit
 
         atexit._clear()  # the command's exit hooks are the command's
-        sys.argv = [HARNESS_MODULE, "--config", "-"]
-        import runpy
-
-        runpy.run_module(HARNESS_MODULE, run_name="__main__", alter_sys=True)
+        run_module(module, args)
         status = 0
     except SystemExit as stop:
         if isinstance(stop.code, int) or stop.code is None:
             status = stop.code or 0
         else:
             print(stop.code, file=sys.stderr)
-    except BaseException:  # noqa: BLE001 - reported on the harness's stderr, never raised on
+    except BaseException:  # noqa: BLE001 - reported on its stderr, never raised further
         import traceback
 
         traceback.print_exc()

@@ -15,6 +15,7 @@ import sys
 
 import grader
 from grader.interrupts import stop_signals_held
+from grader.sandbox import forked
 
 TYPE_CHECKING = False  # typing itself costs ~3 ms to import
 if TYPE_CHECKING:
@@ -24,26 +25,34 @@ if TYPE_CHECKING:
     from grader.sandbox.forked import ForkedProcess
 
 
+HARNESS_MODULE = "grader.harness.run"
+HARNESS_ARGS = ["--config", "-"]  # the config comes on stdin
+
+
 class StartedHarness:
     """A harness process started ahead of its grading, waiting for its config on stdin,
     with the private folder the grading's channel, config and worker live in."""
 
-    def __init__(self, *, fork: bool = False) -> None:
+    def __init__(self) -> None:
         self._folder = _private_folder()
         try:
             self.stderr = open(os.path.join(self._folder, "harness.err"), "w+b")  # noqa: SIM115
             self.process: subprocess.Popen[bytes] | ForkedProcess
-            if fork:
-                from grader.sandbox import forked
-
-                fork = forked.forkable()
-            if fork:
-                self.process = forked.fork_harness(self._folder, self.stderr, process_environment())
+            if forked.forkable():
+                self.process = forked.fork_module(
+                    HARNESS_MODULE,
+                    HARNESS_ARGS,
+                    name="grader-harness",
+                    folder=self._folder,
+                    env=process_environment(),
+                    stderr=self.stderr,
+                    pipes=True,
+                )
             else:
                 import subprocess
 
                 self.process = subprocess.Popen(
-                    [sys.executable, "-P", "-m", "grader.harness.run", "--config", "-"],
+                    [sys.executable, "-P", "-m", HARNESS_MODULE, *HARNESS_ARGS],
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=self.stderr,
@@ -85,13 +94,12 @@ class StartedHarness:
 _started_early: list[StartedHarness] = []
 
 
-def start_early(*, fork: bool = False) -> None:
+def start_early() -> None:
     """Start a harness before the command's own imports, for the local sandbox to claim;
-    one nobody claims is discarded when the command exits. `fork`: the caller is the
-    command, which has imported next to nothing yet (see grader.sandbox.forked)."""
+    one nobody claims is discarded when the command exits."""
     # a head start only: when no process can be started now, the grading tries and reports
     with stop_signals_held(), contextlib.suppress(OSError):
-        _started_early.append(StartedHarness(fork=fork))
+        _started_early.append(StartedHarness())
 
 
 def claim_early() -> StartedHarness | None:

@@ -67,8 +67,8 @@ def test_a_timed_wait_beside_a_thread_blocked_in_wait_sees_the_exit(child):
         (["-s"], {}, False),
     ],
 )
-def test_only_a_command_started_plainly_forks_its_harness(options, environment, expected):
-    check = "from grader.sandbox.forked import forkable; print(forkable())"
+def test_only_a_command_started_plainly_forks_its_processes(options, environment, expected):
+    check = "from grader.sandbox import forked; forked.allow_forking(); print(forked.forkable())"
     result = subprocess.run(
         [sys.executable, *options, "-c", check],
         env={"PATH": os.environ.get("PATH", ""), **environment},
@@ -78,3 +78,17 @@ def test_only_a_command_started_plainly_forks_its_harness(options, environment, 
         check=True,
     )
     assert result.stdout.strip() == str(expected)
+
+
+def test_a_process_that_is_not_the_command_never_forks():
+    """A test runner, a notebook: whatever they loaded and started stays theirs."""
+    check = "from grader.sandbox.forked import forkable; print(forkable())"
+    result = subprocess.run(
+        [sys.executable, "-c", check],
+        env={"PATH": os.environ.get("PATH", "")},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "False"
