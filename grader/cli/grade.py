@@ -116,7 +116,7 @@ def _format_from_suffix(path: Path) -> str:
 def _write(report: Report, targets: list[tuple[str, Path | None]]) -> None:
     for fmt, path in targets:
         if path is None:
-            color = fmt == "text" and sys.stdout.isatty()
+            color = fmt == "text" and sys.stdout is not None and sys.stdout.isatty()
             click.echo(render(report, fmt, color=color), nl=False)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -77,6 +77,7 @@ def _exit_now(code: int | str | None) -> None:
     logging.shutdown()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
+        if stream is not None:  # None: the command was started with it closed
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
     os._exit(status)

@@ -1,14 +1,16 @@
-"""A local harness forked from the `grader` command instead of started as a new interpreter.
+"""The local sandbox's harness and supervisor, forked from the `grader` command instead of
+started as new interpreters.
 
-The command forks before its own imports (Python, `re` and a few small modules are
-loaded), and the child runs the harness module as `python -P -m grader.harness.run` would,
-with the harness's clean environment: the new interpreter's start-up (~10 ms) and the
-imports both have in common are not paid again, a local grading's critical path.
+The command forks its harness before its own imports (Python, `re` and a few small modules
+are loaded) and its supervisor once the submission is staged; each child runs its module
+as `python -P -m MODULE` would, with the harness's clean environment: a new interpreter's
+start-up (~10 ms) and the imports both have in common are not paid again, on a local
+grading's critical path. The worker, which runs the candidate's code, is never forked.
 
-Only a process that starts the harness as a new interpreter would forks: one thread, no
-`PYTHON*` variable and no interpreter option a new interpreter would not have (with
+Only the command forks, and only when a child runs as one started anew would: one thread,
+no `PYTHON*` variable and no interpreter option a new interpreter would not have (with
 PYTHONOPTIMIZE or -O the hidden tests' asserts would be silenced); otherwise the caller
-starts the harness anew.
+starts a new interpreter.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ _DEFAULT_FLAGS = (
 
 
 _allowed = False
+_import_path: list[str] = []  # as the command started, the script's folder first
 
 
 def allow_forking() -> None:
@@ -51,6 +54,7 @@ def allow_forking() -> None:
     program using grader (a test runner, a notebook) has loaded and started anything."""
     global _allowed
     _allowed = True
+    _import_path[:] = sys.path
 
 
 def forkable() -> bool:
@@ -189,7 +193,12 @@ def _become(
         for number in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(number, signal.SIG_DFL)
         os.setsid()
-        for target, source in enumerate(stdio):
+        # a descriptor among 0-2 (the command started with one closed) would be overwritten
+        # before its turn: each is moved above them first
+        import fcntl
+
+        moved = [fcntl.fcntl(fd, fcntl.F_DUPFD, 3) if fd < 3 else fd for fd in stdio]
+        for target, source in enumerate(moved):
             os.dup2(source, target)
         os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the command's files and pipe ends
         os.chdir(folder)
@@ -199,9 +208,9 @@ def _become(
         os.environ.update(env)
         sys.dont_write_bytecode = True
         # `python -P`, with PYTHONPATH: the package's parent instead of the script's folder
-        if not sys.flags.safe_path:
-            del sys.path[0]
-        sys.path.insert(0, env["PYTHONPATH"])
+        started_with = _import_path or sys.path
+        rest = started_with if sys.flags.safe_path else started_with[1:]
+        sys.path[:] = [env["PYTHONPATH"], *rest]
         sys.stdin = sys.__stdin__ = open(0, closefd=False)  # noqa: SIM115
         sys.stdout = sys.__stdout__ = open(1, "w", closefd=False)  # noqa: SIM115
         sys.stderr = sys.__stderr__ = open(2, "w", closefd=False, errors="backslashreplace")  # noqa: SIM115

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import signal
 import subprocess
@@ -92,3 +93,45 @@ def test_a_process_that_is_not_the_command_never_forks():
         check=True,
     )
     assert result.stdout.strip() == "False"
+
+
+ECHO_STREAMS = """\
+import sys
+data = sys.stdin.buffer.read()
+sys.stdout.buffer.write(b"out:" + data)
+sys.stdout.flush()
+sys.stderr.write("err:" + data.decode())
+"""
+
+FORK_WITH_STREAMS_CLOSED = """\
+import os, sys
+from grader.sandbox import forked
+forked.allow_forking()
+folder = sys.argv[1]
+stderr = open(os.path.join(folder, "stderr"), "w+b")  # fd 0 or 1: both were closed
+child = forked.fork_module(
+    "echo_streams", [], name="echo", folder=folder,
+    env={"PYTHONPATH": folder, "PATH": ""}, stderr=stderr, pipes=True,
+)
+child.stdin.write(b"ping")
+child.stdin.close()
+out = child.stdout.read()
+code = child.wait()
+stderr.seek(0)
+with open(os.path.join(folder, "result"), "w") as result:
+    result.write(repr((stderr.fileno(), code, out, stderr.read())))
+"""
+
+
+def test_a_forked_child_gets_its_own_streams_when_the_commands_were_closed(tmp_path):
+    (tmp_path / "echo_streams.py").write_text(ECHO_STREAMS)
+    closed = ["sh", "-c", 'exec "$@" <&- >&-', "sh"]
+    subprocess.run(
+        [*closed, sys.executable, "-c", FORK_WITH_STREAMS_CLOSED, str(tmp_path)],
+        cwd=ROOT,
+        check=True,
+        timeout=60,
+    )
+    fd, code, out, err = ast.literal_eval((tmp_path / "result").read_text())
+    assert fd < 3 and code == 0
+    assert (out, err) == (b"out:ping", b"err:ping")

@@ -280,3 +280,30 @@ def test_the_commands_interpreter_options_never_reach_the_harness(
     assert outcome == "failed" and "wrong sum" in message, outcomes
     assert report["score"] < report["max_score"]
     assert list(runs.iterdir()) == []
+
+
+@pytest.mark.parametrize("to_file", [True, False], ids=["report to a file", "report to stdout"])
+def test_a_command_started_with_its_standard_streams_closed_grades(tmp_path, to_file):
+    """`grader … <&- >&-` (a cron job, a daemon): no descriptor mix-up, no traceback."""
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    report = tmp_path / "report.json"
+    args = [*_local_grading("correct.py"), "--format", "json"]
+    if to_file:
+        args += ["--output", str(report)]
+    result = subprocess.run(
+        ["sh", "-c", 'exec "$@" <&- >&-', "sh", *_grader_command(args)],
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(runs),
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    if to_file:
+        assert json.loads(report.read_text())["percent"] == 100.0
+    assert list(runs.iterdir()) == []
+    assert _processes_working_under(runs) == []
