@@ -52,7 +52,7 @@ def grade(submission: Path, exercise: Exercise, sandbox: Sandbox) -> Report:
         return time.monotonic() - started
 
     with tempfile.TemporaryDirectory(prefix="grader-stage-") as tmp:
-        staged_dir = Path(tmp) / "submission"
+        staged_dir = Path(tmp).absolute() / "submission"  # TMPDIR=. gives a relative one
         staged_dir.mkdir()
         try:
             with phase("stage the submission"):

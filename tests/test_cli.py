@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -170,3 +171,30 @@ def test_python_dash_m_entry_point():
 
 def test_examples_folder_exists_for_the_readme():
     assert (EXAMPLES / "two-sum" / "solution.py").is_file()
+
+
+@pytest.mark.parametrize("tmpdir", [".", "runs"])
+@pytest.mark.parametrize("sandbox", ["local", "docker"])
+def test_a_relative_tmpdir_changes_nothing(tmp_path, sandbox, tmpdir, request):
+    """The run's folders are made under TMPDIR; processes that work from inside them, or
+    a daemon that wants absolute binds, must still find them."""
+    import subprocess
+    import sys
+
+    if sandbox == "docker":
+        request.getfixturevalue("sandbox_image")
+    (tmp_path / "runs").mkdir()
+    args = ["grade", str(CORRECT), *MINI, "--sandbox", sandbox, "--format", "json"]
+    result = subprocess.run(
+        [sys.executable, "-m", "grader", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "TMPDIR": tmpdir},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["percent"] == 100.0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["runs"]
+    assert list((tmp_path / "runs").iterdir()) == []

@@ -301,7 +301,7 @@ class DockerSandbox:
         harness_name, worker_name = f"grader-{run_id}-harness", f"grader-{run_id}-worker"
         created: list[str] = []
         volumes: list[str] = []
-        staging = Path(tempfile.mkdtemp(prefix="grader-run-")) if binds else None
+        staging = Path(tempfile.mkdtemp(prefix="grader-run-")).absolute() if binds else None
         try:
             with phase("create volumes"):
                 volumes.append(channel)

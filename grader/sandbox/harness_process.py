@@ -115,7 +115,8 @@ def _discard_unclaimed() -> None:
 def _private_folder() -> str:
     """A new folder only this user may enter, as `tempfile.mkdtemp` makes them."""
     # mkdir fails on a name that exists (a file, a planted symlink): no folder is reused
-    base = os.environ.get("TMPDIR") or "/tmp"  # noqa: S108
+    # absolute: the harness and the supervisor work from inside it
+    base = os.path.abspath(os.environ.get("TMPDIR") or "/tmp")  # noqa: S108
     try:
         path = os.path.join(base, f"grader-{os.urandom(8).hex()}")
         os.mkdir(path, 0o700)
@@ -123,7 +124,7 @@ def _private_folder() -> str:
     except OSError:  # no such folder, not writable: wherever tempfile finds room
         import tempfile
 
-        return tempfile.mkdtemp(prefix="grader-")
+        return os.path.abspath(tempfile.mkdtemp(prefix="grader-"))
 
 
 def remove_folder(path: str) -> None:
