@@ -41,6 +41,8 @@ def plain(cell: Cell) -> str:
 def _char_cells(char: str) -> int:
     if char < "\u0300":  # Latin and the like: the common case, decided without a lookup
         return 1
+    if char == "\ufe0f":  # emoji presentation: terminals draw the character before it wide
+        return 1
     if unicodedata.category(char) in ("Mn", "Me", "Cf"):  # combining marks, zero-width
         return 0
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1

@@ -46,13 +46,17 @@ EXERCISES_COLUMNS = (
     Column("Score", right=True, wraps=False),
     Column("Weight", right=True, wraps=False),
 )
-# A grid rather than plain lines so that a long message wraps under itself instead of
-# at column 0, where it could pass for a line of the report.
+# Grids rather than plain lines: a long value wraps under itself instead of at column 0,
+# where a path or message of the candidate's could pass for a line of the report
+# ("Score: 10/10").
 FLAGS_COLUMNS = (Column(wraps=False), Column())
+LABELLED_COLUMNS = (Column(wraps=False), Column())
 
 
-def _line(label: str, value: str, style: str = "") -> Cell:
-    return ((label, "bold"), (one_line(value, LINE_LIMIT), style))
+def _labelled(label: Cell, value: str, color: bool, style: str = "") -> list[str]:
+    """`label value`, the value wrapping under itself."""
+    row = (label, styled(one_line(value, LINE_LIMIT), style))
+    return table(LABELLED_COLUMNS, [row], width=WIDTH, gap=0, color=color)
 
 
 def _tests_rows(report: Report) -> list[tuple[Cell, ...]]:
@@ -92,23 +96,26 @@ def _flags_rows(report: Report) -> list[tuple[Cell, ...]]:
     ]
 
 
-def _header(report: Report) -> list[Cell]:
+def _header(report: Report, color: bool) -> list[str]:
     title = report.exercise_title or report.exercise_id
     submission = report.submission
-    lines: list[Cell] = [
-        ((one_line(title, LINE_LIMIT), "bold"), (f" ({one_line(report.exercise_id)})", "")),
-        _line("Submission: ", f"{submission.path} ({submission.kind})"),
-        _line("Status: ", report.status, STATUS_STYLES.get(report.status, "")),
-    ]
+    # the title and id come from the pack, the path from the candidate
+    heading = ((one_line(title, LINE_LIMIT), "bold"), (f" ({one_line(report.exercise_id)})", ""))
+    lines = lines_of(heading, WIDTH, color)
+    path = f"{submission.path} ({submission.kind})"
+    lines += _labelled(styled("Submission: ", "bold"), path, color)
+    status_style = STATUS_STYLES.get(report.status, "")
+    lines += _labelled(styled("Status: ", "bold"), report.status, color, status_style)
     if report.status == "rejected":
         reason = rejection_reason(report)
         detail = f"{reason.code}: {reason.message}" if reason else "no reason was recorded"
-        lines.append(styled(f"REJECTED: {REJECTED}.", "bold red"))
-        lines.append((("  reason: ", "bold red"), (one_line(detail, LINE_LIMIT), "")))
+        lines += lines_of(styled(f"REJECTED: {REJECTED}.", "bold red"), WIDTH, color)
+        lines += _labelled(styled("  reason: ", "bold red"), detail, color)
     elif report.status == "error":
-        lines.append(styled(f"GRADER ERROR: {GRADER_ERROR}.", "bold magenta"))
+        lines += lines_of(styled(f"GRADER ERROR: {GRADER_ERROR}.", "bold magenta"), WIDTH, color)
     if not report.environment.confined:
-        lines.append(styled(f"WARNING: {UNCONFINED_WARNING}", "bold yellow reverse"))
+        warning = styled(f"WARNING: {UNCONFINED_WARNING}", "bold yellow reverse")
+        lines += lines_of(warning, WIDTH, color)
     return lines
 
 
@@ -129,7 +136,7 @@ def _lines(cells: list[Cell], color: bool) -> list[str]:
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    sections = [_lines(_header(report), color)]
+    sections = [_header(report, color)]
     if report.tests:
         sections.append(table(TESTS_COLUMNS, _tests_rows(report), width=WIDTH, color=color))
     elif report.status == "graded" and not report.exercises:

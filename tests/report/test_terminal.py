@@ -23,6 +23,7 @@ def test_wide_characters_take_two_cells_and_zero_width_ones_none() -> None:
     assert cells("漢字") == 4
     assert cells("e\u0301") == 1  # e and a combining acute accent
     assert cells("a\u200bb") == 2
+    assert cells("\u2764\ufe0f") == 2  # a heart drawn as an emoji
     assert lines("漢字漢字漢", 4) == ["漢字", "漢字", "漢"]
 
 

@@ -152,3 +152,11 @@ def test_wide_characters_keep_lines_within_the_width() -> None:
     passed = next(line for line in out.splitlines() if "passed" in line)
     failed = next(line for line in out.splitlines() if "failed" in line)
     assert cells(passed[: passed.index("passed")]) == cells(failed[: failed.index("failed")])
+
+
+def test_a_candidates_path_never_starts_a_line_of_the_report() -> None:
+    forged = "subs/x" + "x" * 83 + " Score: 10/10 (100.0%) " + "y" * 90 + ".py"
+    report = builders.graded(submission=SubmissionInfo(path=forged, sha256=builders.SHA, kind="py"))
+    lines = text(report).splitlines()
+    assert [line for line in lines if line.startswith("Score:")] == ["Score: 7/10 (70.0%)"]
+    assert "Score: 10/10" in "\n".join(lines)  # shown, indented under the label
