@@ -91,6 +91,10 @@ class _Disconnected(Exception):
     pass
 
 
+class _SpawnFailed(Exception):
+    """The supervisor could start no worker process."""
+
+
 class _Frames:
     """Length-prefixed frames arriving on one socket, buffered."""
 
@@ -175,6 +179,9 @@ class WorkerClient:
         self.generation = 0  # bumps whenever a new worker starts; old handles go stale
         self.alive = False
         self.broken: str | None = None  # the channel itself is gone: every later test crashes
+        # why the first worker could not be started: the sandbox's fault (no candidate code
+        # had run in it yet, so its supervisor is still the one grader started)
+        self.start_failure: str | None = None
         self.import_error: ImportFailed | None = None
         # what the module's top level raised when what the tests need was defined all the same
         self.load_errors: list[CandidateError] = []
@@ -284,6 +291,11 @@ class WorkerClient:
         except (_Disconnected, OSError) as exc:
             self.broken = f"the sandbox stopped responding ({exc})"
             return
+        except _SpawnFailed as exc:
+            self.broken = f"the sandbox could not start a worker ({exc})"
+            if self.generation == 1:
+                self.start_failure = str(exc)
+            return
         except CodecError as exc:
             self._violation(f"the worker answered out of protocol ({exc})")
             return
@@ -316,6 +328,8 @@ class WorkerClient:
             _, message = self._next(end - time.monotonic(), from_worker=False)
             if isinstance(message, dict) and message.get("spawned") is True:
                 break
+            if isinstance(message, dict) and "spawn_failed" in message:
+                raise _SpawnFailed(str(message["spawn_failed"])[:200])
         fds, self.control.fds = self.control.fds, []
         if not fds:
             raise _Disconnected("the supervisor started a worker without a channel")

@@ -169,6 +169,8 @@ def run(
     ]
     exit_code = pytest.main(args, plugins=[plugin])
     tests_done_at = time.time()
+    if client.start_failure is not None:
+        return {"fatal": f"the sandbox could not start a worker: {client.start_failure}"}
     output_bytes, _ = client.output_status()
     client.shutdown()
     records = list(plugin.records.values())

@@ -12,7 +12,8 @@ keeps none of it, so a call is one round trip harness <-> worker.
 
 Harness -> supervisor: frames {"op": "spawn"|"kill"|"status"|"shutdown"}.
 Supervisor -> harness: {"spawned": true} carrying the harness's end of the new
-worker's channel (SCM_RIGHTS), {"died": {...}} when a worker exits on its own,
+worker's channel (SCM_RIGHTS), or {"spawn_failed": "why"} when no process could be
+started, {"died": {...}} when a worker exits on its own,
 {"killed": {...}}, {"status": {...}}.
 """
 
@@ -135,6 +136,11 @@ class Supervisor:
                 env=worker_environment(),
                 start_new_session=True,
             )
+        except OSError as exc:  # the interpreter gone or not executable, no process left
+            harness_end.close()
+            os.close(output_r)
+            self.send_value({"spawn_failed": exc.strerror or type(exc).__name__})
+            return
         finally:
             worker_end.close()
             for fd in (write_fd, output_w):

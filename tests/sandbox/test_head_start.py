@@ -307,3 +307,29 @@ def test_a_command_started_with_its_standard_streams_closed_grades(tmp_path, to_
         assert json.loads(report.read_text())["percent"] == 100.0
     assert list(runs.iterdir()) == []
     assert _processes_working_under(runs) == []
+
+
+def test_a_worker_that_cannot_be_started_is_the_graders_failure(tmp_path):
+    """No interpreter for the worker (gone, not executable for this user): a grader error,
+    exit 3, never a candidate whose code 'crashed'."""
+    command = (
+        "import sys; sys.executable = '/nonexistent/python3'; sys.argv[0] = 'grader'; "
+        "from grader.launch import main; main()"
+    )
+    args = [*_local_grading("correct.py"), "--format", "json"]
+    result = subprocess.run(
+        [sys.executable, "-c", command, *args],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    report = json.loads(result.stdout)
+    assert report["status"] == "error"
+    assert "could not start a worker" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+    assert _processes_working_under(tmp_path) == []
