@@ -17,14 +17,28 @@ if TYPE_CHECKING:
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
+class _Stop:
+    """Whether a stop is under way in the outermost `interrupt_on_stop_signals` block."""
+
+    depth = 0
+    under_way = False
+
+
 @contextlib.contextmanager
 def interrupt_on_stop_signals() -> Iterator[None]:
-    """Meanwhile, SIGTERM and SIGHUP raise KeyboardInterrupt (in the main thread), so that the
-    clean-up in `finally` blocks runs: no container, process or folder outlives a stopped
-    grading. Elsewhere than in the main thread, where handlers cannot be set, it does
-    nothing."""
-    with _handled(STOP_SIGNALS, _interrupt):
-        yield
+    """Meanwhile, SIGTERM and SIGHUP raise KeyboardInterrupt (in the main thread), as Ctrl-C
+    does, so that the clean-up in `finally` blocks runs: no container, process or folder
+    outlives a stopped grading. Only the first stop raises: a second Ctrl-C would break
+    off the clean-up the first one started (SIGKILL still ends the command at once).
+    Elsewhere than in the main thread, where handlers cannot be set, it does nothing."""
+    if _Stop.depth == 0:
+        _Stop.under_way = False
+    _Stop.depth += 1
+    try:
+        with _handled((signal.SIGINT, *STOP_SIGNALS), _interrupt):
+            yield
+    finally:
+        _Stop.depth -= 1
 
 
 @contextlib.contextmanager
@@ -68,4 +82,7 @@ def _handled(
 
 
 def _interrupt(signum: int, frame: object) -> None:
+    if _Stop.under_way:
+        return
+    _Stop.under_way = True
     raise KeyboardInterrupt

@@ -333,3 +333,32 @@ def test_a_worker_that_cannot_be_started_is_the_graders_failure(tmp_path):
     assert "could not start a worker" in result.stderr
     assert list(tmp_path.iterdir()) == []
     assert _processes_working_under(tmp_path) == []
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_stops_in_a_row_do_not_break_off_the_clean_up(tmp_path, attempt):
+    """Ctrl-C pressed again and again: the first stop starts the clean-up, the others wait."""
+    process = subprocess.Popen(
+        _grader_command(_local_grading("infinite_loop.py")),
+        cwd=ROOT,
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not any("grader.harness.worker" in p for p in _processes_working_under(tmp_path)):
+            assert time.monotonic() < deadline and process.poll() is None, "no worker"
+            time.sleep(0.001)
+        for _ in range(6):
+            with contextlib.suppress(ProcessLookupError):
+                process.send_signal(signal.SIGINT)
+            time.sleep(0.003 * (attempt + 1))
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    assert stderr.count(b"interrupted") == 1 and b"Traceback" not in stderr, stderr
+    assert _processes_working_under(tmp_path) == []
+    assert list(tmp_path.iterdir()) == []
