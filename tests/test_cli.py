@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -160,9 +162,6 @@ def test_init_of_a_sql_exercise_hands_out_its_schema(run_cli, tmp_path):
 
 
 def test_python_dash_m_entry_point():
-    import subprocess
-    import sys
-
     result = subprocess.run(
         [sys.executable, "-m", "grader", "--version"], capture_output=True, text=True, check=False
     )
@@ -178,9 +177,6 @@ def test_examples_folder_exists_for_the_readme():
 def test_a_relative_tmpdir_changes_nothing(tmp_path, sandbox, tmpdir, request):
     """The run's folders are made under TMPDIR; processes that work from inside them, or
     a daemon that wants absolute binds, must still find them."""
-    import subprocess
-    import sys
-
     if sandbox == "docker":
         request.getfixturevalue("sandbox_image")
     (tmp_path / "runs").mkdir()
@@ -198,3 +194,42 @@ def test_a_relative_tmpdir_changes_nothing(tmp_path, sandbox, tmpdir, request):
     assert json.loads(result.stdout)["percent"] == 100.0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["runs"]
     assert list((tmp_path / "runs").iterdir()) == []
+
+
+def _grade_locally(tmp_path, stdout, **env: str):
+    args = ["grade", CORRECT, *MINI, "--sandbox", "local"]
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp_path), **env},
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_the_report_is_written_in_whatever_stdout_can_encode(tmp_path, encoding):
+    result = _grade_locally(tmp_path, subprocess.PIPE, PYTHONIOENCODING=encoding)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Score: 9/9 (100.0%)" in result.stdout
+    assert "-" * 20 in result.stdout  # the rule under the table's header, in ASCII
+
+
+def test_a_full_disk_on_stdout_is_a_grader_error_not_a_score(tmp_path):
+    with open("/dev/full", "w") as full:
+        result = _grade_locally(tmp_path, full)
+    assert result.returncode == 3
+    assert "cannot write the report to stdout: No space left on device" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_reader_that_goes_away_does_not_change_the_exit_status(tmp_path):
+    read, write = os.pipe()
+    os.close(read)  # as `grader grade … | true` leaves it
+    with os.fdopen(write, "w") as gone:
+        result = _grade_locally(tmp_path, gone)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli.options import open_pack, pack_option
+from grader.cli.options import emit, open_pack, pack_option
 from grader.errors import UsageError
 from grader.models import Exercise
 
@@ -20,7 +20,7 @@ def exercises_command(ctx: click.Context, pack_root: Path | None) -> None:
     ctx.obj = pack_root
     if ctx.invoked_subcommand is not None:
         return
-    from grader.report.terminal import Column, print_table
+    from grader.report.terminal import Column, titled_table
 
     pack = open_pack(pack_root)
     columns = (
@@ -34,7 +34,7 @@ def exercises_command(ctx: click.Context, pack_root: Path | None) -> None:
         (exercise.id, exercise.title, exercise.kind, _entry(exercise), _points(exercise))
         for exercise in pack.exercises
     ]
-    print_table(f"Exercises in {pack.root}", columns, rows)
+    emit(titled_table(f"Exercises in {pack.root}", columns, rows), "the list")
     if pack.assignments:
         click.echo("Assignments: " + ", ".join(pack.assignments))
 

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from grader.cli.options import open_pack, pack_option, progress, sandbox_options, warn, with_timeout
+from grader.cli.options import (
+    emit,
+    open_pack,
+    pack_option,
+    progress,
+    sandbox_options,
+    warn,
+    with_timeout,
+)
 from grader.errors import UsageError
 from grader.models import Report
 from grader.report import FORMATS, render
@@ -117,7 +125,7 @@ def _write(report: Report, targets: list[tuple[str, Path | None]]) -> None:
     for fmt, path in targets:
         if path is None:
             color = fmt == "text" and sys.stdout is not None and sys.stdout.isatty()
-            click.echo(render(report, fmt, color=color), nl=False)
+            emit(render(report, fmt, color=color))
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(render(report, fmt), encoding="utf-8")

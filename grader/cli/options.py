@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -71,3 +72,27 @@ def progress(message: str) -> None:
 
 def warn(message: str) -> None:
     click.secho(f"grader: {message}", err=True, fg="yellow", bold=True)
+
+
+def emit(text: str, what: str = "the report") -> None:
+    """`text` on stdout, in whatever its encoding can show (the table rule in ASCII, other
+    characters as '?'); a reader gone away (`| head`) is not an error."""
+    from grader.errors import GraderError
+    from grader.report.terminal import RULE
+
+    stream = sys.stdout
+    if stream is None:
+        warn(f"stdout is closed: {what} was not written")
+        return
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        text = text.replace(RULE, "-").encode(encoding, "replace").decode(encoding)
+    try:
+        click.echo(text, nl=False)
+        stream.flush()
+    except BrokenPipeError:
+        pass
+    except OSError as exc:
+        raise GraderError(f"cannot write {what} to stdout: {exc.strerror or exc}") from None

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from grader.cli.options import open_pack, pack_option, progress, sandbox_options, warn, with_timeout
+from grader.cli.options import (
+    emit,
+    open_pack,
+    pack_option,
+    progress,
+    sandbox_options,
+    warn,
+    with_timeout,
+)
 
 
 @click.command("validate")
@@ -23,7 +31,7 @@ def validate_command(
     runtime: str | None,
 ) -> None:
     """Prove each exercise's reference scores 100% and its starter scores less."""
-    from grader.report.terminal import Column, print_table
+    from grader.report.terminal import Column, titled_table
     from grader.sandbox import select_sandbox
     from grader.validation import validate_exercise
 
@@ -40,5 +48,5 @@ def validate_command(
             verdict = "ok" if result.ok else "FAILED: " + "; ".join(result.problems)
             rows.append((exercise.id, result.reference_summary, result.starter_summary, verdict))
     columns = [Column(name) for name in ("exercise", "reference", "starter", "verdict")]
-    print_table("Validation", columns, rows)
+    emit(titled_table("Validation", columns, rows), "the table")
     sys.exit(0 if all_ok else 1)

@@ -185,11 +185,12 @@ def _row_lines(
     return lines
 
 
-def print_table(title: str, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> None:
-    """A titled table of plain text on stdout, as wide as the terminal (80 cells when it is
-    not one)."""
+def titled_table(title: str, columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> str:
+    """A titled table of plain text as wide as the terminal (80 cells when stdout is not
+    one), ending with a newline."""
     from grader.report.escape import one_line
 
     cells_of = [tuple(styled(one_line(text)) for text in row) for row in rows]
     width = shutil.get_terminal_size().columns
-    print("\n".join([one_line(title), *table(columns, cells_of, width=width, color=False)]))
+    lines = [one_line(title), *table(columns, cells_of, width=width, color=False)]
+    return "\n".join(lines) + "\n"

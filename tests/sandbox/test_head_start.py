@@ -305,6 +305,8 @@ def test_a_command_started_with_its_standard_streams_closed_grades(tmp_path, to_
     assert "Traceback" not in result.stderr
     if to_file:
         assert json.loads(report.read_text())["percent"] == 100.0
+    else:
+        assert "stdout is closed: the report was not written" in result.stderr
     assert list(runs.iterdir()) == []
     assert _processes_working_under(runs) == []
 
