@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import errno
 import os
 import selectors
@@ -36,7 +35,7 @@ import time
 import msgpack
 
 from grader.harness.cells import KINDS
-from grader.harness.processes import descendants
+from grader.harness.processes import become_subreaper, descendants, die_with_parent
 
 # Neither typing nor the codec (dataclasses, inspect): the supervisor starts on the critical
 # path of every grading, and its few messages are plain values msgpack packs as they are.
@@ -50,7 +49,6 @@ _LENGTH = struct.Struct(">I")
 # can write, with pids the candidate may have used up).
 CONTROL_FRAME_LIMIT = 64
 CONTROL_OPS = frozenset({"spawn", "kill", "status", "shutdown"})
-PR_SET_CHILD_SUBREAPER = 36
 OOM_COUNTERS = (
     "/sys/fs/cgroup/memory.events",  # cgroup v2, the container's own
     "/sys/fs/cgroup/memory/memory.oom_control",  # cgroup v1
@@ -82,11 +80,9 @@ class Supervisor:
         self.output_head = bytearray()
         self.oom_before = 0
         self.is_init = os.getpid() == 1
-        if not self.is_init:
-            # Orphaned grandchildren are re-parented to us, so a kill finds them all.
-            with contextlib.suppress(OSError, AttributeError):
-                libc = ctypes.CDLL(None, use_errno=True)
-                libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        if not self.is_init:  # the local sandbox's: the host's command is its parent
+            become_subreaper()
+            die_with_parent()
 
     # -- connection ----------------------------------------------------------------
     def connect(self) -> None:

@@ -38,6 +38,7 @@ from grader.harness.leetcode import (
     levels_to_tree,
     tree_to_levels,
 )
+from grader.harness.processes import die_with_parent
 
 MAX_TREE_NODES = 200_000
 
@@ -289,6 +290,7 @@ def serve(args: argparse.Namespace) -> None:
     proto_in = os.fdopen(args.read_fd, "rb", buffering=0)
     proto_out = os.fdopen(args.write_fd, "wb", buffering=0)
     worker = Worker(args)
+    die_with_parent()  # the supervisor gone (killed, its grading stopped), so is this worker
     _limit_resources(args)
     if args.forbidden:
         forbidden = tuple(args.forbidden)

@@ -364,3 +364,46 @@ def test_stops_in_a_row_do_not_break_off_the_clean_up(tmp_path, attempt):
     assert stderr.count(b"interrupted") == 1 and b"Traceback" not in stderr, stderr
     assert _processes_working_under(tmp_path) == []
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_command_killed_outright_leaves_no_process_running(tmp_path):
+    """SIGKILL runs no clean-up: the harness, the supervisor and the worker end with the
+    command all the same (its folders stay, as the trust model says)."""
+    process = subprocess.Popen(
+        _grader_command(_local_grading("infinite_loop.py")),
+        cwd=ROOT,
+        env=_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not any("grader.harness.worker" in p for p in _processes_working_under(tmp_path)):
+            assert time.monotonic() < deadline and process.poll() is None, "no worker"
+            time.sleep(0.001)
+    finally:
+        process.kill()
+        process.wait()
+    deadline = time.monotonic() + 2  # the worker's test alone would run for seconds more
+    while _processes_working_under(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _processes_working_under(tmp_path) == []
+
+
+def test_a_worker_that_kills_its_supervisor_does_not_outlive_the_grading(tmp_path):
+    submission = tmp_path / "orphan.py"
+    submission.write_text(
+        "import os, signal, time\n"
+        "os.kill(os.getppid(), signal.SIGKILL)\n"
+        "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "time.sleep(40)\n" + (BEHAVIOURS / "correct.py").read_text()
+    )
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    args = _local_grading("correct.py")
+    args[1] = str(submission)
+    result = _grader([*args, "--format", "json"], runs)
+    assert result.returncode in (0, 1), result.stderr
+    assert json.loads(result.stdout)["score"] == 0
+    assert _processes_working_under(runs) == []
+    assert list(runs.iterdir()) == []
