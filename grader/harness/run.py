@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from grader.harness.client import FORBIDDEN_IMPORT_ERROR, WorkerClient
-from grader.harness.processes import die_with_parent
 
 if TYPE_CHECKING:
     from grader.harness.plugin import TestRecord
@@ -240,8 +239,6 @@ def _config_from_stdin() -> tuple[dict[str, Any], WorkerClient | None]:
     received: dict[str, Any] = {}
 
     def receive() -> None:
-        # the host's command gone (SIGKILL), so is this harness; beside pytest's import
-        die_with_parent()
         try:
             data = sys.stdin.buffer.read()
             if data.strip():
