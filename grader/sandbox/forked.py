@@ -24,6 +24,7 @@ import time
 
 TYPE_CHECKING = False  # typing itself costs ~3 ms to import
 if TYPE_CHECKING:
+    import subprocess
     from typing import IO, NoReturn
 
 # the harness's environment sets the first; the child opens its own standard streams
@@ -167,6 +168,36 @@ def fork_module(
     if not pipes:
         return ForkedProcess(pid, None, None)
     return ForkedProcess(pid, open(stdin_write, "wb"), open(stdout_read, "rb"))
+
+
+def start_module(
+    module: str,
+    args: list[str],
+    *,
+    name: str,
+    folder: str,
+    env: dict[str, str],
+    stderr: IO[bytes] | None,
+    pipes: bool,
+) -> subprocess.Popen[bytes] | ForkedProcess:
+    """`python -P -m module *args`, forked where this process can (see fork_module for the
+    arguments), else started as a new interpreter with the same streams and session."""
+    if forkable():
+        return fork_module(
+            module, args, name=name, folder=folder, env=env, stderr=stderr, pipes=pipes
+        )
+    import subprocess
+
+    stream = subprocess.PIPE if pipes else subprocess.DEVNULL
+    return subprocess.Popen(
+        [sys.executable, "-P", "-m", module, *args],
+        stdin=stream,
+        stdout=stream,
+        stderr=subprocess.DEVNULL if stderr is None else stderr,
+        cwd=folder,
+        env=env,
+        start_new_session=True,
+    )
 
 
 def run_module(module: str, args: list[str]) -> None:

@@ -11,7 +11,6 @@ import atexit
 import contextlib
 import os
 import signal
-import sys
 
 import grader
 from grader.interrupts import stop_signals_held
@@ -37,29 +36,15 @@ class StartedHarness:
         self._folder = _private_folder()
         try:
             self.stderr = open(os.path.join(self._folder, "harness.err"), "w+b")  # noqa: SIM115
-            self.process: subprocess.Popen[bytes] | ForkedProcess
-            if forked.forkable():
-                self.process = forked.fork_module(
-                    HARNESS_MODULE,
-                    HARNESS_ARGS,
-                    name="grader-harness",
-                    folder=self._folder,
-                    env=process_environment(),
-                    stderr=self.stderr,
-                    pipes=True,
-                )
-            else:
-                import subprocess
-
-                self.process = subprocess.Popen(
-                    [sys.executable, "-P", "-m", HARNESS_MODULE, *HARNESS_ARGS],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=self.stderr,
-                    cwd=self._folder,
-                    env=process_environment(),
-                    start_new_session=True,
-                )
+            self.process = forked.start_module(
+                HARNESS_MODULE,
+                HARNESS_ARGS,
+                name="grader-harness",
+                folder=self._folder,
+                env=process_environment(),
+                stderr=self.stderr,
+                pipes=True,
+            )
         except OSError:
             if hasattr(self, "stderr"):
                 self.stderr.close()

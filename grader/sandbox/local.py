@@ -10,7 +10,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from typing import IO
@@ -143,27 +142,16 @@ class LocalSandbox:
 
 
 def _start_supervisor(args: list[str], folder: str) -> Process:
-    # forked where the command can: the worker is ready ~25 ms sooner, often before the
-    # harness has collected the tests (started anew, the first test could wait for it)
-    if forked.forkable():
-        environment = process_environment()
-        return forked.fork_module(
-            SUPERVISOR_MODULE,
-            args,
-            name="grader-supervis",
-            folder=folder,
-            env=environment,
-            stderr=None,
-            pipes=False,
-        )
-    return subprocess.Popen(
-        [sys.executable, "-P", "-m", SUPERVISOR_MODULE, *args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=folder,
+    # forked where the command can: the worker is ready ~25 ms sooner, before the harness
+    # has collected the tests (started anew, the first test could wait for it)
+    return forked.start_module(
+        SUPERVISOR_MODULE,
+        args,
+        name="grader-supervis",
+        folder=folder,
         env=process_environment(),
-        start_new_session=True,
+        stderr=None,
+        pipes=False,
     )
 
 
