@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -75,8 +76,12 @@ def _local_grading(submission: str) -> list[str]:
 
 
 def _grader(args: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:
+    return _run(_grader_command(args), tmp)
+
+
+def _run(command: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        _grader_command(args),
+        command,
         capture_output=True,
         text=True,
         env=_env(tmp),
@@ -86,11 +91,12 @@ def _grader(args: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _stopped_once_running(
-    submission: str, tmp: Path, running: str, stop: signal.Signals
-) -> tuple[int, bytes, bytes]:
-    """(exit status, stdout, stderr) of a local grading sent `stop` as soon as a process
-    whose command line holds `running` ("": any process) works under `tmp`."""
+@contextlib.contextmanager
+def _grading_once_running(
+    submission: str, tmp: Path, running: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A local grading, from the moment a process whose command line holds `running` ("":
+    any process) works under `tmp`; killed if still running at the end of the block."""
     process = subprocess.Popen(
         _grader_command(_local_grading(submission)),
         cwd=ROOT,
@@ -103,11 +109,21 @@ def _stopped_once_running(
         while not any(running in p for p in _processes_working_under(tmp)):
             assert time.monotonic() < deadline and process.poll() is None, f"no {running}"
             time.sleep(0.001)
-        process.send_signal(stop)
-        stdout, stderr = process.communicate(timeout=30)
+        yield process
     finally:
         if process.poll() is None:
             process.kill()
+        process.communicate()
+
+
+def _stopped_once_running(
+    submission: str, tmp: Path, running: str, stop: signal.Signals
+) -> tuple[int, bytes, bytes]:
+    """(exit status, stdout, stderr) of a local grading sent `stop` as soon as a process
+    whose command line holds `running` ("": any process) works under `tmp`."""
+    with _grading_once_running(submission, tmp, running) as process:
+        process.send_signal(stop)
+        stdout, stderr = process.communicate(timeout=30)
     return process.returncode, stdout, stderr
 
 
@@ -291,16 +307,7 @@ def test_a_command_started_with_its_standard_streams_closed_grades(tmp_path, to_
     args = [*_local_grading("correct.py"), "--format", "json"]
     if to_file:
         args += ["--output", str(report)]
-    result = subprocess.run(
-        ["sh", "-c", 'exec "$@" <&- >&-', "sh", *_grader_command(args)],
-        capture_output=False,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=_env(runs),
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    result = _run(["sh", "-c", 'exec "$@" <&- >&-', "sh", *_grader_command(args)], runs)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     if to_file:
@@ -319,15 +326,7 @@ def test_a_worker_that_cannot_be_started_is_the_graders_failure(tmp_path):
         "from grader.launch import main; main()"
     )
     args = [*_local_grading("correct.py"), "--format", "json"]
-    result = subprocess.run(
-        [sys.executable, "-c", command, *args],
-        capture_output=True,
-        text=True,
-        env=_env(tmp_path),
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    result = _run([sys.executable, "-c", command, *args], tmp_path)
     assert result.returncode == 3, result.stderr
     assert "Traceback" not in result.stderr
     report = json.loads(result.stdout)
@@ -340,26 +339,12 @@ def test_a_worker_that_cannot_be_started_is_the_graders_failure(tmp_path):
 @pytest.mark.parametrize("attempt", range(3))
 def test_stops_in_a_row_do_not_break_off_the_clean_up(tmp_path, attempt):
     """Ctrl-C pressed again and again: the first stop starts the clean-up, the others wait."""
-    process = subprocess.Popen(
-        _grader_command(_local_grading("infinite_loop.py")),
-        cwd=ROOT,
-        env=_env(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not any("grader.harness.worker" in p for p in _processes_working_under(tmp_path)):
-            assert time.monotonic() < deadline and process.poll() is None, "no worker"
-            time.sleep(0.001)
+    with _grading_once_running("infinite_loop.py", tmp_path, "grader.harness.worker") as process:
         for _ in range(6):
             with contextlib.suppress(ProcessLookupError):
                 process.send_signal(signal.SIGINT)
             time.sleep(0.003 * (attempt + 1))
         _, stderr = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
     assert process.returncode == 130, stderr
     assert stderr.count(b"interrupted") == 1 and b"Traceback" not in stderr, stderr
     assert _processes_working_under(tmp_path) == []
@@ -369,21 +354,8 @@ def test_stops_in_a_row_do_not_break_off_the_clean_up(tmp_path, attempt):
 def test_a_command_killed_outright_leaves_no_process_running(tmp_path):
     """SIGKILL runs no clean-up: the harness, the supervisor and the worker end with the
     command all the same (its folders stay, as the trust model says)."""
-    process = subprocess.Popen(
-        _grader_command(_local_grading("infinite_loop.py")),
-        cwd=ROOT,
-        env=_env(tmp_path),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not any("grader.harness.worker" in p for p in _processes_working_under(tmp_path)):
-            assert time.monotonic() < deadline and process.poll() is None, "no worker"
-            time.sleep(0.001)
-    finally:
+    with _grading_once_running("infinite_loop.py", tmp_path, "grader.harness.worker") as process:
         process.kill()
-        process.wait()
     deadline = time.monotonic() + 2  # the worker's test alone would run for seconds more
     while _processes_working_under(tmp_path) and time.monotonic() < deadline:
         time.sleep(0.01)
