@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 # a stop (kill, a CI job's timeout) and a closed terminal end the command as Ctrl-C does
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+# what the blocks below handle: Ctrl-C and the stop signals
+_HANDLED = (signal.SIGINT, *STOP_SIGNALS)
 
 
 class _Stop:
@@ -35,7 +37,7 @@ def interrupt_on_stop_signals() -> Iterator[None]:
         _Stop.under_way = False
     _Stop.depth += 1
     try:
-        with _handled((signal.SIGINT, *STOP_SIGNALS), _interrupt):
+        with _handled(_HANDLED, _interrupt):
             yield
     finally:
         _Stop.depth -= 1
@@ -51,7 +53,7 @@ def stop_signals_held() -> Iterator[None]:
     held: list[int] = []
     previous: dict[int, Any] = {}
     try:
-        with _handled((signal.SIGINT, *STOP_SIGNALS), lambda n, _: held.append(n)) as previous:
+        with _handled(_HANDLED, lambda n, _: held.append(n)) as previous:
             yield
     finally:
         if held:

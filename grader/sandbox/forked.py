@@ -22,6 +22,8 @@ import signal
 import sys
 import time
 
+from grader.interrupts import STOP_SIGNALS
+
 TYPE_CHECKING = False  # typing itself costs ~3 ms to import
 if TYPE_CHECKING:
     import subprocess
@@ -221,7 +223,7 @@ def _become(
     try:
         # the command's handlers (and the hold on stop signals) are not the module's
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        for number in (signal.SIGTERM, signal.SIGHUP):
+        for number in STOP_SIGNALS:
             signal.signal(number, signal.SIG_DFL)
         os.setsid()
         # a descriptor among 0-2 (the command started with one closed) would be overwritten
