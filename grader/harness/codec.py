@@ -1,7 +1,8 @@
 """Value-only codec for messages between the harness and the candidate's worker.
 
 msgpack with a few extension types. Only plain values cross: None, bool, int,
-float, str, bytes, list, dict, and by extension tuple, set, big ints, numpy
+float, str, bytes (bytearray and memoryview as bytes), list, dict, and by
+extension tuple, set, big ints, numpy
 arrays and scalars of numeric/bool/str dtypes, object arrays of such values,
 level-order trees and handles to objects that stay in the worker. Decoding is
 strict: an unknown tag, a lying length, a forbidden dtype or a frame that is
@@ -65,6 +66,7 @@ _EXT_COST = {
 }
 
 _LENGTH = struct.Struct(">I")
+INNER_PACKER_KEEP_BYTES = 1024 * 1024
 # Exact types msgpack packs as they are (strict_types: subclasses are not among them).
 _PLAIN_SCALARS = frozenset({type(None), bool, int, float, str, bytes})
 
@@ -136,6 +138,10 @@ def _ndarray_payload(arr: np.ndarray) -> bytes:
     return msgpack.packb([contiguous.dtype.str, list(contiguous.shape), contiguous.tobytes()])
 
 
+def _new_packer() -> msgpack.Packer:
+    return msgpack.Packer(use_bin_type=True, strict_types=True)
+
+
 class Encoder:
     """Encode plain values; `on_unencodable` may turn anything else into a Handle."""
 
@@ -146,22 +152,38 @@ class Encoder:
     ) -> None:
         self._on_unencodable = on_unencodable
         self._tree_nodes = tree_nodes
+        # Extension payloads are packed while the message's own packer is busy: a second
+        # packb there would allocate and free another buffer each time (~14 us a value).
+        self._inner = _new_packer()
 
     def encode(self, value: Any) -> bytes:
         try:
             try:
-                return self._pack(self._prepare(value, 0, True))
+                # Plain values are packed as they are, in C; msgpack hands whatever else it
+                # meets (tuples, subclasses, big ints, handles, arrays ...) to _prepare.
+                return msgpack.packb(
+                    value, use_bin_type=True, strict_types=True, default=self._prepare_met
+                )
             except OverflowError:
-                # an int beyond 64 bits in a list taken whole: go through it item by item
+                # an int beyond 64 bits in a tuple or set taken whole: item by item, then
                 return self._pack(self._prepare(value, 0, False))
         except (OverflowError, ValueError, TypeError) as exc:
             if isinstance(exc, Unencodable):
                 raise
             raise Unencodable(str(exc)) from exc
 
+    def _prepare_met(self, value: Any) -> Any:
+        return self._prepare(value, 0, True)
+
     @staticmethod
     def _pack(prepared: Any) -> bytes:
         return msgpack.packb(prepared, use_bin_type=True, strict_types=True)
+
+    def _pack_inner(self, prepared: Any) -> bytes:
+        packed = self._inner.pack(prepared)
+        if len(packed) > INNER_PACKER_KEEP_BYTES:
+            self._inner = _new_packer()  # its buffer grew to this size and would stay so
+        return packed
 
     def _prepare(self, value: Any, depth: int, whole: bool) -> Any:
         """`whole`: a list or tuple of plain scalars is kept as it is, its types checked in C
@@ -195,7 +217,7 @@ class Encoder:
             tag = EXT_SET if kind is set else EXT_FROZENSET
             return self._ext(tag, [self._prepare(v, depth + 1, whole) for v in value])
         if kind is Handle:
-            return msgpack.ExtType(EXT_HANDLE, msgpack.packb(value.id))
+            return msgpack.ExtType(EXT_HANDLE, self._pack_inner(value.id))
         if kind is Tree:
             return self._ext(EXT_TREE, [self._prepare(v, depth + 1, whole) for v in value.values])
         np = sys.modules.get("numpy")  # no numpy loaded: no numpy value can exist
@@ -207,7 +229,8 @@ class Encoder:
             return msgpack.ExtType(EXT_NDARRAY, _ndarray_payload(value))
         if np is not None and isinstance(value, np.generic):
             _check_dtype(value.dtype)
-            return msgpack.ExtType(EXT_NPSCALAR, msgpack.packb([value.dtype.str, value.tobytes()]))
+            scalar = [value.dtype.str, value.tobytes()]
+            return msgpack.ExtType(EXT_NPSCALAR, self._pack_inner(scalar))
         pd = sys.modules.get("pandas")
         if pd is not None and isinstance(value, pd.DataFrame):
             if value.shape[1] > MAX_COLUMNS:
@@ -236,9 +259,8 @@ class Encoder:
             return self._prepare(self._on_unencodable(value), depth, whole)
         raise Unencodable(f"a value of type {type(value).__name__} cannot cross the boundary")
 
-    @staticmethod
-    def _ext(tag: int, items: Any) -> msgpack.ExtType:
-        return msgpack.ExtType(tag, msgpack.packb(items, use_bin_type=True, strict_types=True))
+    def _ext(self, tag: int, items: Any) -> msgpack.ExtType:
+        return msgpack.ExtType(tag, self._pack_inner(items))
 
 
 class Decoder:

@@ -122,6 +122,31 @@ def test_unknown_objects_need_a_handle():
     assert Decoder().decode(encoded) == [Handle(7)]
 
 
+def test_values_inside_plain_containers_are_prepared_where_they_are():
+    class Sly(int):
+        def __eq__(self, other):
+            return True
+
+    class Thing:
+        pass
+
+    value = {"a": [(1, {2}), Sly(3), 2**70], "b": {"c": [Thing(), Handle(2)]}}
+    result = Decoder().decode(Encoder(on_unencodable=lambda _: Handle(9)).encode(value))
+    assert result == {"a": [(1, {2}), 3, 2**70], "b": {"c": [Handle(9), Handle(2)]}}
+    assert type(result["a"][1]) is int
+
+
+def test_byte_buffers_cross_as_bytes():
+    assert roundtrip([bytearray(b"ab"), memoryview(b"cd")]) == [b"ab", b"cd"]
+
+
+def test_one_encoder_encodes_large_and_small_values_in_turn():
+    encoder = Encoder()
+    large = tuple(range(300_000))
+    for value in (large, (1, 2), (2**70, 1), large, {"k": (3,)}):
+        assert Decoder().decode(encoder.encode(value)) == value
+
+
 def test_structured_and_object_scalars_are_refused():
     with pytest.raises(Unencodable):
         Encoder().encode(np.zeros(2, dtype=[("a", "i4")]))
