@@ -24,7 +24,9 @@ if ! .venv/bin/python -c "$installed" >/dev/null 2>&1 \
 fi
 # Bytecode for grader's own modules, as a regular install would have: an editable install has
 # none, and where PYTHONDONTWRITEBYTECODE is set every command would compile them again.
-.venv/bin/python -m compileall -q grader >/dev/null
+# Forced: compileall keeps bytecode whose source has the same modification second, and a file
+# edited twice within one second would then be compiled anew by every command.
+.venv/bin/python -m compileall -q -f grader >/dev/null
 
 docker_up() { docker info >/dev/null 2>&1; }
 
