@@ -503,11 +503,13 @@ def _cpu_to_spare() -> bool:
 
 
 # A round trip between the harness and the worker is mostly two wake-ups of a sleeping
-# process on another CPU (~40 us each on a VM, a few us on one CPU), far more than the work
-# of a small call. Each side polls for the answer this long before it blocks, so that a
-# quick one finds it still running; but only while the machine has a CPU to spare: on a
-# busy one (several gradings at once) polling takes the CPU other processes wait for.
-POLL_BEFORE_BLOCKING_S = 0.0005
+# process on another CPU (~40 us each on a VM, ~100 us once it has slept a millisecond),
+# far more than the work of a small call. Each side polls for the next message this long
+# before it blocks, so that one that follows soon finds it still running (a test builds
+# its next input between two calls, often in more than 0.5 ms); but only while the machine
+# has a CPU to spare: on a busy one (several gradings at once) polling takes the CPU other
+# processes wait for.
+POLL_BEFORE_BLOCKING_S = 0.003
 SPARE_CPU_RECHECK_S = 0.05
 
 
