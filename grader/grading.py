@@ -67,7 +67,11 @@ def grade(submission: Path, exercise: Exercise, sandbox: Sandbox) -> Report:
                 duration_s=elapsed(),
                 max_score=exercise_points(exercise) or 0.0,
             )
-        findings = find_forbidden_imports(staged.directory, exercise.forbidden_imports)
+        findings = find_forbidden_imports(
+            staged.directory,
+            exercise.forbidden_imports,
+            notebook_module=f"{staged.entry_module}.py" if staged.notebook else None,
+        )
         notes = staged.notes + forbidden_import_flags(findings)
         job = GradingJob(
             exercise,

@@ -6,6 +6,7 @@ Every `.py` file is parsed (never imported). An import is found when it is an
 What hides better than that (names built at run time) is left to the worker,
 which blocks forbidden imports when this scan found none. Files past the parse
 budget, or too deep for the parser, are read by `scan.scan_imports` instead.
+An import in the module made of a notebook is placed by its cell and line.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.harness.cells import cell_starts, locate
 from grader.submission.policy import ParseBudget
 from grader.submission.scan import scan_imports
 
@@ -24,16 +26,19 @@ _IMPORT_CALLS = frozenset({"__import__", "import_module"})
 @dataclass(frozen=True)
 class ImportFinding:
     module: str  # the forbidden top-level module
-    file: str  # path inside the submission
-    line: int
+    where: str  # "helpers.py, line 3", or in a notebook "cell 4, line 2"
 
     def describe(self) -> str:
-        return f"{self.file}, line {self.line} imports {self.module}"
+        return f"{self.where} imports {self.module}"
 
 
 def find_forbidden_imports(
-    directory: Path, forbidden: tuple[str, ...], budget: ParseBudget | None = None
+    directory: Path,
+    forbidden: tuple[str, ...],
+    budget: ParseBudget | None = None,
+    notebook_module: str | None = None,
 ) -> list[ImportFinding]:
+    """`notebook_module`: the file (e.g. solution.py) holding a notebook's code cells."""
     if not forbidden:
         return []
     budget = budget or ParseBudget()
@@ -42,26 +47,30 @@ def find_forbidden_imports(
     for path in sorted(directory.rglob("*.py")):
         if not path.is_file() or path.is_symlink():
             continue
+        try:
+            source = path.read_bytes()
+        except OSError:
+            continue
+        text = source.decode("utf-8", "replace")
         relative = path.relative_to(directory).as_posix()
-        for module, line in _imported_modules(path, budget):
+        cells = cell_starts(text.split("\n")) if relative == notebook_module else []
+        for module, line in _imported_modules(source, text, path.name, budget):
             top = module.split(".")[0]
             if top in banned:
-                findings.append(ImportFinding(top, relative, line))
+                where = locate(cells, line) if cells else f"{relative}, line {line}"
+                findings.append(ImportFinding(top, where))
     return findings
 
 
-def _imported_modules(path: Path, budget: ParseBudget) -> list[tuple[str, int]]:
-    try:
-        source = path.read_bytes()
-    except OSError:
-        return []
-    text = source.decode("utf-8", "replace")
+def _imported_modules(
+    source: bytes, text: str, name: str, budget: ParseBudget
+) -> list[tuple[str, int]]:
     if not budget.allows(text):
         return scan_imports(text)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = ast.parse(source, filename=path.name)
+            tree = ast.parse(source, filename=name)
     except (SyntaxError, ValueError):
         return []
     except (RecursionError, MemoryError, OverflowError):

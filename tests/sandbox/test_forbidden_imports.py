@@ -32,6 +32,24 @@ def test_plain_import_loses_only_the_from_scratch_points(any_sandbox, exercise):
     assert "line 1 imports statistics" in flag.message
 
 
+def test_an_import_in_a_notebook_is_placed_by_its_cell(local_sandbox, exercise, tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    source = (SUBMISSIONS / "plain_import.py").read_text()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Mean"),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("# checked against the library\n" + source),
+    ]
+    path = tmp_path / "mean.ipynb"
+    path.write_text(nbformat.writes(nb), encoding="utf-8")
+    report = grade_file(path, exercise, local_sandbox)
+    flag = next(f for f in report.flags if f.code == "forbidden-import")
+    assert "cell 3, line 2 imports statistics" in flag.message
+    assert "solution.py" not in flag.message
+
+
 def test_hidden_import_is_refused_at_run_time(any_sandbox, exercise):
     report = grade_file(SUBMISSIONS / "obfuscated_import.py", exercise, any_sandbox)
     results = {t.name: t for t in report.tests}
