@@ -39,8 +39,11 @@ from grader.harness.leetcode import (
     tree_to_levels,
 )
 from grader.harness.processes import die_with_parent
+from grader.harness.shell import get_ipython
 
 MAX_TREE_NODES = 200_000
+# Packages notebook code imports that the sandbox has no real one of (IPython).
+STANDINS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "standins")
 
 
 class ForbiddenImportError(ImportError):
@@ -113,6 +116,8 @@ class Worker:
             raise ImportError(f"cannot load {name}.py")
         module = importlib.util.module_from_spec(spec)
         module.__dict__.update(leetcode_namespace())
+        # Jupyter predefines it, and a notebook exported as a script calls it for each magic
+        module.__dict__["get_ipython"] = get_ipython
         sys.modules[name] = module
         self.module = module
         with open(path, "rb") as source:
@@ -306,6 +311,7 @@ def serve(args: argparse.Namespace) -> None:
             importlib.import_module(module)
     os.chdir(args.submission)
     sys.path.insert(0, args.submission)
+    sys.path.append(STANDINS)  # last: an installed library of the same name comes first
     sys.argv = [os.path.join(args.submission, f"{args.entry_module}.py")]
 
     try:

@@ -15,7 +15,11 @@ import re
 import warnings
 from dataclasses import dataclass
 
+from grader.flags import FlagCode
+from grader.harness.shell import PYTHON_CELL_MAGICS, PYTHON_LINE_MAGICS
+from grader.models import Flag
 from grader.submission.policy import ParseBudget
+from grader.submission.safe_names import safe_text
 
 _NEWLINES = re.compile(r"\r\n|\r|\n")  # the line ends Python knows; not \f, \v or U+2028
 _HELP = re.compile(r"^(?:\?.*|[A-Za-z_][\w.]*\?{1,2})$")
@@ -23,8 +27,6 @@ _TARGETS = r"[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*"  # `files`, `a, b`, `se
 _MAGIC_ASSIGN = re.compile(rf"^({_TARGETS})\s*=\s*([!%])")
 # `%time STATEMENT` (or `NAME = %time EXPRESSION`) runs in the notebook's namespace, timed.
 _TIMED_STATEMENT = re.compile(rf"^((?:{_TARGETS}\s*=\s*)?)%time\s+(\S.*)$")
-# Cell magics whose body Jupyter runs as Python in the notebook's namespace.
-_PYTHON_CELL_MAGICS = frozenset({"time", "capture"})
 # Runs of characters that cannot change the scanner's state, outside and inside quotes.
 _PLAIN = re.compile(r"[^'\"#()\[\]{}\\]+")
 _QUOTED_PLAIN = {"'": re.compile(r"[^'\\]+"), '"': re.compile(r'[^"\\]+')}
@@ -152,7 +154,7 @@ def neutralise_cell(
     if (
         first is not None
         and lines[first].lstrip().startswith("%%")
-        and _cell_magic_name(lines[first]) not in _PYTHON_CELL_MAGICS
+        and _cell_magic_name(lines[first]) not in PYTHON_CELL_MAGICS
     ):
         # A cell magic hands the whole cell to something other than Python.
         out = [*lines[:first], _replacement(lines[first], "cell magic")]
@@ -184,3 +186,62 @@ def neutralise_cell(
         done.append(Neutralised(number, line))
         in_magic_continuation = line.endswith("\\")
     return out, done
+
+
+QUOTED_IN_NOTE = 3
+
+
+def magic_note(where: str, quoted: list[str]) -> Flag:
+    """The `notebook-magic` note: what was not run, the first few quoted with their place."""
+    shown = ", ".join(quoted[:QUOTED_IN_NOTE])
+    more = f" and {len(quoted) - QUOTED_IN_NOTE} more" if len(quoted) > QUOTED_IN_NOTE else ""
+    noun = "line" if len(quoted) == 1 else "lines"
+    return Flag(
+        FlagCode.NOTEBOOK_MAGIC.value,
+        f"{len(quoted)} IPython magic/shell {noun} in {safe_text(where, 60)} not run "
+        f"(code under %time, %%time or %%capture still runs): {shown}{more}",
+    )
+
+
+# get_ipython()'s methods a notebook exported as a script calls for its magics and shell lines
+_SHELL_METHODS = {"run_line_magic": "%", "run_cell_magic": "%%", "magic": "%"}
+_SHELL_COMMANDS = frozenset({"system", "getoutput"})
+
+
+def exported_magics(source: bytes, budget: ParseBudget) -> list[tuple[int, str]]:
+    """(line, the magic as the notebook had it) of each get_ipython() call in a module that
+    grader's stand-in shell (grader.harness.shell) does not run."""
+    if b"get_ipython" not in source or not budget.allows(source.decode("utf-8", "replace")):
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            tree = ast.parse(source)
+        except Exception:  # noqa: BLE001 - not for this scan to judge; the worker will
+            return []
+    found = []
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Call)
+            and isinstance(node.func.value.func, ast.Name)
+            and node.func.value.func.id == "get_ipython"
+        ):
+            continue
+        method = node.func.attr
+        args = [a.value if isinstance(a, ast.Constant) else None for a in node.args]
+        text = args[0] if args and isinstance(args[0], str) else "…"
+        if method in _SHELL_COMMANDS:
+            found.append((node.lineno, f"!{text}"))
+        elif method in _SHELL_METHODS:
+            if method == "magic":
+                name, _, rest = text.lstrip("%").partition(" ")
+            else:
+                rest = args[1] if len(args) > 1 and isinstance(args[1], str) else ""
+                name = text
+            runs = PYTHON_LINE_MAGICS if method != "run_cell_magic" else PYTHON_CELL_MAGICS
+            if name not in runs:
+                shown = rest if method != "run_cell_magic" else ""
+                found.append((node.lineno, f"{_SHELL_METHODS[method]}{name} {shown}".strip()))
+    return sorted(found)

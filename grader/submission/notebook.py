@@ -17,12 +17,11 @@ from typing import Any
 from grader.flags import FlagCode
 from grader.harness import cells as cells_layout
 from grader.models import Flag
-from grader.submission.magics import Neutralised, neutralise_cell
+from grader.submission.magics import Neutralised, magic_note, neutralise_cell
 from grader.submission.policy import MAX_NOTEBOOK_BYTES, MB, ParseBudget
 from grader.submission.rejection import Reject
 from grader.submission.safe_names import safe_text
 
-_QUOTED = 3
 # A JSON value costs 50 to 100 bytes once parsed: a 20 MB notebook of tiny values would take
 # gigabytes. Real notebooks hold far fewer values and cells than these.
 MAX_JSON_VALUES = 1_000_000
@@ -79,15 +78,8 @@ def _note(where: str, done: list[tuple[int, Neutralised]]) -> Flag:
     def place(cell: int, neutralised: Neutralised) -> str:
         return f"cell {cell}, the whole cell" if neutralised.whole_cell else f"cell {cell}"
 
-    quoted = ", ".join(
-        f"`{safe_text(n.text.strip(), 40)}` ({place(cell, n)})" for cell, n in done[:_QUOTED]
-    )
-    more = f" and {len(done) - _QUOTED} more" if len(done) > _QUOTED else ""
-    noun = "line" if len(done) == 1 else "lines"
-    return Flag(
-        FlagCode.NOTEBOOK_MAGIC.value,
-        f"{len(done)} IPython magic/shell {noun} in {safe_text(where, 60)} not run "
-        f"(code under %time, %%time or %%capture still runs): {quoted}{more}",
+    return magic_note(
+        where, [f"`{safe_text(n.text.strip(), 40)}` ({place(cell, n)})" for cell, n in done]
     )
 
 

@@ -154,6 +154,41 @@ def test_each_notebook_cell_is_compiled_on_its_own(any_sandbox, mini_exercise, t
     assert "import-error" not in flag_codes(report)
 
 
+def test_a_notebook_exported_as_a_script_runs_as_jupyter_runs_it(
+    any_sandbox, mini_exercise, tmp_path
+):
+    """Jupyter's "Download as Python" writes each magic as a call of get_ipython(): the
+    timed Python runs in the module, nothing else does, and IPython.display imports."""
+    solution = (BEHAVIOURS / "correct.py").read_text(encoding="utf-8")
+    exported = "\n".join(
+        [
+            "get_ipython().run_line_magic('matplotlib', 'inline')",
+            "get_ipython().system('pip install numpy')",
+            "files = get_ipython().getoutput('ls')",
+            "get_ipython().run_line_magic('time', 'offset = len(files)')",
+            "scale = get_ipython().run_line_magic('time', 'abs(-1)')",
+            "get_ipython().run_cell_magic('time', '', 'def plus(a, b):\\n    return a + b\\n')",
+            "get_ipython().run_cell_magic('bash', '', 'exit 1\\n')",
+            "get_ipython().magic('load_ext autoreload')",
+            "from IPython import get_ipython",
+            "from IPython.core.interactiveshell import InteractiveShell",
+            "from IPython.display import HTML, clear_output, display",
+            "InteractiveShell.ast_node_interactivity = 'all'",
+            "display(HTML('<b>homework</b>'))",
+            "clear_output()",
+            solution.replace("return a + b", "return plus(a, b) * scale + offset"),
+        ]
+    )
+    path = tmp_path / "homework.py"
+    path.write_text(exported, encoding="utf-8")
+    report = grade_file(path, mini_exercise, any_sandbox)
+    assert report.percent == 100.0, [t.message for t in report.tests if t.outcome != "passed"]
+    assert "import-error" not in flag_codes(report)
+    (note,) = [f for f in report.flags if f.code == "notebook-magic"]
+    assert note.message.startswith("5 IPython magic/shell lines in homework.py not run")
+    assert "`%matplotlib inline` (line 1), `!pip install numpy` (line 2)" in note.message
+
+
 def test_a_python_file_runs_whole_whatever_it_looks_like(any_sandbox, mini_exercise, tmp_path):
     """Only a submitted notebook runs cell by cell: a .py file written to look like the
     module made of one runs whole, so an error before its definitions stops them."""

@@ -294,3 +294,31 @@ def test_a_cell_with_a_lone_surrogate_is_a_bad_notebook(
     exc = reject(path)
     assert exc.flag.code == FlagCode.BAD_NOTEBOOK
     assert "cell 1 holds text that is not valid Unicode" in exc.flag.message
+
+
+def test_magics_of_a_notebook_exported_as_a_script_are_listed():
+    from grader.submission.magics import exported_magics
+    from grader.submission.policy import ParseBudget
+
+    source = "\n".join(
+        [
+            "get_ipython().run_line_magic('matplotlib', 'inline')",
+            "get_ipython().run_line_magic('time', 'x = 1')",
+            "get_ipython().run_cell_magic('time', '', 'y = 2\\n')",
+            "get_ipython().run_cell_magic('capture', 'out', 'z = 3\\n')",
+            "get_ipython().run_cell_magic('writefile', 'a.txt', 'text\\n')",
+            "files = get_ipython().getoutput('ls')",
+            "if True:",
+            "    get_ipython().system(command)",
+            "get_ipython().magic('load_ext autoreload')",
+            "shell.system('not get_ipython')",
+        ]
+    ).encode()
+    assert exported_magics(source, ParseBudget()) == [
+        (1, "%matplotlib inline"),
+        (5, "%%writefile"),
+        (6, "!ls"),
+        (8, "!…"),
+        (9, "%load_ext autoreload"),
+    ]
+    assert exported_magics(b"def f(:\n    get_ipython()", ParseBudget()) == []

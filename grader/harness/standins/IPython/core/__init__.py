@@ -1,0 +1,1 @@
+"""IPython.core, as far as notebooks reach into it."""

@@ -1,0 +1,3 @@
+from grader.harness.shell import get_ipython
+
+__all__ = ["get_ipython"]

@@ -1,0 +1,3 @@
+from grader.harness.shell import InteractiveShell
+
+__all__ = ["InteractiveShell"]
