@@ -35,10 +35,19 @@ def main() -> None:
 
 
 def asks_for_local_grading(args: list[str]) -> bool:
-    """Whether `args` look like `grade … --sandbox local` (no help or version asked)."""
+    """Whether `args` look like `grade … --sandbox local`, or like a `grade` whose sandbox
+    (auto) will be local because no Docker daemon can answer (no help or version asked)."""
     if any(arg in ("-h", "--help", "--version") for arg in args):
         return False
     words = [arg for arg in args if not arg.startswith("-")]
     if not words or words[0] != "grade":
         return False
-    return "--sandbox=local" in args or ("--sandbox", "local") in itertools.pairwise(args)
+    chosen = "auto"  # the last one given counts, as for click
+    for option, value in itertools.pairwise([*args, ""]):
+        if option == "--sandbox" or option.startswith("--sandbox="):
+            chosen = value if option == "--sandbox" else option.partition("=")[2]
+    if chosen == "auto":
+        from grader.sandbox import no_docker_here
+
+        return no_docker_here()
+    return chosen == "local"

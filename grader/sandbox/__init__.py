@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 # The package stays light to import (not even typing): grader.launch starts a local
@@ -16,7 +17,21 @@ UNCONFINED_WARNING = (
     "with your user's rights (no container, no network or file isolation)"
 )
 
-__all__ = ["SANDBOX_CHOICES", "select_sandbox"]
+DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"
+
+__all__ = ["SANDBOX_CHOICES", "docker_host", "no_docker_here", "select_sandbox"]
+
+
+def docker_host() -> str:
+    """Where the Docker daemon is asked for: $DOCKER_HOST, else the local socket."""
+    return os.environ.get("DOCKER_HOST") or DEFAULT_DOCKER_HOST
+
+
+def no_docker_here() -> bool:
+    """Whether no daemon can answer: the host is a local socket that does not exist (a daemon
+    that exists may still not answer; only asking it tells)."""
+    host = docker_host()
+    return host.startswith("unix://") and not os.path.exists(host.removeprefix("unix://"))
 
 
 def select_sandbox(

@@ -34,6 +34,7 @@ from typing import Any
 from grader.errors import SandboxError
 from grader.interrupts import interrupt_on_stop_signals
 from grader.models import Exercise
+from grader.sandbox import docker_host
 from grader.sandbox.base import (
     HARNESS_MEMORY_MB,
     RESULTS_LIMIT_BYTES,
@@ -50,7 +51,6 @@ from grader.sandbox.base import (
     wall_clock_limit_s,
 )
 from grader.sandbox.engine import (
-    DEFAULT_HOST,
     DOCKER_API_VERSION,
     Engine,
     EngineError,
@@ -85,7 +85,7 @@ def docker_client(timeout: int = 120) -> Any:
     import docker.errors
     from docker.utils.proxy import ProxyConfig
 
-    where = os.environ.get("DOCKER_HOST") or DEFAULT_HOST
+    where = docker_host()
     if where.startswith("unix://") and not _unix_socket_answers(where.removeprefix("unix://")):
         # docker-py leaks its socket when a unix connect fails, so look first
         raise daemon_unreachable(where)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
-import os
 import socket
 import struct
 from collections.abc import Callable
@@ -21,9 +20,9 @@ from typing import Any, Protocol, TypeVar
 from urllib.parse import quote, urlencode
 
 from grader.errors import SandboxError
+from grader.sandbox import docker_host
 
 DOCKER_API_VERSION = "1.41"  # Docker Engine 20.10 and every later engine speak it
-DEFAULT_HOST = "unix:///var/run/docker.sock"
 _MULTIPLEX_HEADER = struct.Struct(">BxxxI")  # stream (1 stdout, 2 stderr), payload size
 _STREAMS = {"stdout": 1, "stderr": 2}
 
@@ -116,7 +115,7 @@ def container_config(
 
 def connect_engine(timeout_s: float = 120) -> Engine:
     """The daemon of $DOCKER_HOST (the local socket by default), checked to answer."""
-    where = os.environ.get("DOCKER_HOST") or DEFAULT_HOST
+    where = docker_host()
     if not where.startswith("unix://"):
         from grader.sandbox.docker import docker_client
 

@@ -36,12 +36,39 @@ def test_a_local_grading_is_recognised(args):
     assert asks_for_local_grading(args)
 
 
+@pytest.fixture
+def docker_socket(tmp_path, monkeypatch):
+    """A machine whose Docker socket exists: auto may well choose Docker."""
+    socket_path = tmp_path / "docker.sock"
+    socket_path.touch()
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{socket_path}")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["grade", "s.py", "-e", "two-sum"],
+        ["grade", "s.py", "-e", "two-sum", "--sandbox", "auto"],
+        ["grade", "--sandbox=docker", "s.py", "-e", "two-sum", "--sandbox=auto"],
+    ],
+)
+def test_auto_is_local_ahead_only_where_no_docker_socket_exists(
+    args, tmp_path, monkeypatch, docker_socket
+):
+    assert not asks_for_local_grading(args)
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'no-such.sock'}")
+    assert asks_for_local_grading(args)
+    monkeypatch.setenv("DOCKER_HOST", "tcp://127.0.0.1:2375")  # only asking it would tell
+    assert not asks_for_local_grading(args)
+
+
 @pytest.mark.parametrize(
     "args",
     [
         [],
         ["grade", "s.py", "-e", "two-sum"],  # auto: Docker when a daemon answers
         ["grade", "s.py", "-e", "two-sum", "--sandbox", "docker"],
+        ["grade", "s.py", "-e", "two-sum", "--sandbox", "local", "--sandbox=docker"],
         ["grade", "s.py", "-e", "two-sum", "--sandbox", "local", "--help"],
         ["grade", "--sandbox", "local", "-h"],
         ["--version", "grade", "--sandbox", "local"],
@@ -49,7 +76,7 @@ def test_a_local_grading_is_recognised(args):
         ["grade", "s.py", "-e", "local"],
     ],
 )
-def test_anything_else_starts_nothing_ahead(args):
+def test_anything_else_starts_nothing_ahead(args, docker_socket):
     assert not asks_for_local_grading(args)
 
 
