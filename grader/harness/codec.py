@@ -165,7 +165,7 @@ class Encoder:
                     value, use_bin_type=True, strict_types=True, default=self._prepare_met
                 )
             except OverflowError:
-                # an int beyond 64 bits in a tuple or set taken whole: item by item, then
+                # an int beyond 64 bits inside a tuple or set taken whole: item by item
                 return self._pack(self._prepare(value, 0, False))
         except (OverflowError, ValueError, TypeError) as exc:
             if isinstance(exc, Unencodable):
