@@ -25,6 +25,7 @@ from grader.harness.codec import (
     Encoder,
     Handle,
     Poller,
+    ValueLimit,
 )
 
 _LENGTH = struct.Struct(">I")
@@ -43,6 +44,11 @@ class CandidateError(Exception):
         self.where = where
         self.errno = errno
         super().__init__(f"{type_name}: {message}" if message else type_name)
+
+
+class RemoteAttributeError(CandidateError, AttributeError):
+    """The candidate's object has no such attribute: `hasattr` and `getattr` with a default
+    see an AttributeError, as for a local object."""
 
 
 class WorkerProblem(BaseException):
@@ -411,6 +417,12 @@ class WorkerClient:
             except _Disconnected as exc:
                 self.broken = f"the sandbox stopped responding ({exc})"
                 raise WorkerCrashed(self.broken) from None
+            except ValueLimit as exc:
+                # More than is built here, which an honest value can be: its test fails, with
+                # no tampering flag. The worker is replaced all the same: one that wrote the
+                # frame itself may still be inside the call.
+                self._kill_locked()
+                raise CandidateError("Unencodable", str(exc)) from None
             except CodecError as exc:
                 self._violation(f"the worker answered out of protocol ({exc})")
                 raise ProtocolViolation("the worker answered out of protocol") from None
@@ -554,9 +566,14 @@ class Remote:
         if self._handle is None and key in client.module_handles:
             # the same test calling an entry point again: one round trip instead of two
             return client.module_handles[key]
-        value = self._wrap(
-            client.request({"op": "getattr", "target": self._target(), "name": name})
-        )
+        try:
+            value = self._wrap(
+                client.request({"op": "getattr", "target": self._target(), "name": name})
+            )
+        except CandidateError as exc:
+            if exc.type_name != "AttributeError":
+                raise
+            raise RemoteAttributeError(exc.type_name, exc.message, exc.where, exc.errno) from None
         if self._handle is None and isinstance(value, Remote):
             client.module_handles = {
                 key: value,

@@ -75,6 +75,11 @@ class CodecError(ValueError):
     """A frame that does not follow the protocol."""
 
 
+class ValueLimit(CodecError):
+    """A well-formed frame whose value is more than the receiver builds: too many items, too
+    deeply nested, or keys that share hashes. An honest value can be one."""
+
+
 class Unencodable(TypeError):
     """A value that cannot cross by value (the worker sends a handle instead)."""
 
@@ -134,8 +139,9 @@ def _check_dtype(dtype: np.dtype) -> None:
 
 
 def _ndarray_payload(arr: np.ndarray) -> bytes:
-    contiguous = _numpy().ascontiguousarray(arr)
-    return msgpack.packb([contiguous.dtype.str, list(contiguous.shape), contiguous.tobytes()])
+    # tobytes() is in C order whatever the array's layout (ascontiguousarray would make a
+    # 0-d array 1-d)
+    return msgpack.packb([arr.dtype.str, list(arr.shape), arr.tobytes()])
 
 
 def _new_packer() -> msgpack.Packer:
@@ -164,8 +170,9 @@ class Encoder:
                 return msgpack.packb(
                     value, use_bin_type=True, strict_types=True, default=self._prepare_met
                 )
-            except OverflowError:
-                # an int beyond 64 bits inside a tuple or set taken whole: item by item
+            except (OverflowError, BufferError):
+                # an int beyond 64 bits inside a tuple or set taken whole, or a memoryview
+                # msgpack cannot take as it is: item by item
                 return self._pack(self._prepare(value, 0, False))
         except (OverflowError, ValueError, TypeError) as exc:
             if isinstance(exc, Unencodable):
@@ -196,10 +203,17 @@ class Encoder:
         if kind is int:
             if -(2**63) <= value < 2**64:
                 return value
-            text = str(value)
-            if len(text) > MAX_BIGINT_DIGITS:
+            try:
+                text = str(value)
+            except ValueError:  # past Python's own limit on int-to-str digits
+                text = ""
+            if not text or len(text) > MAX_BIGINT_DIGITS:
                 raise Unencodable("integer too large")
             return msgpack.ExtType(EXT_BIGINT, text.encode())
+        if kind is bytearray:
+            return bytes(value)
+        if kind is memoryview:
+            return value.tobytes()
         if kind is list:
             if whole and _PLAIN_SCALARS.issuperset(map(type, value)):
                 return value
@@ -285,14 +299,18 @@ class Decoder:
             return self._unpack(data, 0)
         except CodecError:
             raise
-        except RecursionError as exc:
-            raise CodecError("frame nested too deeply") from exc
+        except (RecursionError, msgpack.StackError) as exc:
+            raise ValueLimit("value nested too deeply") from exc
+        except ValueError as exc:
+            if "exceeds max_" in str(exc):  # one list, map, string ... longer than allowed
+                raise ValueLimit(f"value too large ({exc})") from exc
+            raise CodecError(f"malformed frame: {type(exc).__name__}") from exc
         except Exception as exc:  # msgpack raises several unrelated types on bad input
             raise CodecError(f"malformed frame: {type(exc).__name__}") from exc
 
     def _unpack(self, data: bytes, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise CodecError("frame nested too deeply")
+            raise ValueLimit("value nested too deeply")
         size = len(data)
         return msgpack.unpackb(
             data,
@@ -312,7 +330,7 @@ class Decoder:
     def _spend(self, count: int) -> None:
         self._items_left -= count + 1
         if self._items_left < 0:
-            raise CodecError(f"value holds more than {MAX_ITEMS} items")
+            raise ValueLimit(f"value holds more than {MAX_ITEMS:,} items")
 
     def _list(self, items: list[Any]) -> list[Any]:
         self._spend(len(items))
@@ -461,7 +479,7 @@ def _check_hash_spread(keys: list[Any]) -> None:
         return
     chosen = [key for key in keys if type(key) not in (str, bytes)]
     if len(chosen) >= HASH_SPREAD_MIN_KEYS and len(set(map(hash, chosen))) < len(chosen) // 2:
-        raise CodecError("keys chosen to collide in a hash table")
+        raise ValueLimit("too many of its keys share a hash")
 
 
 def _label(label: Any) -> Any:

@@ -62,15 +62,21 @@ CASES = [
     ),
     Case(
         "amplified_reply",
-        # 40 MB of empty msgpack lists would cost the harness 2.5 GB decoded
-        Expect(ceiling=11, outcomes={SQUARES: NOT_PASSED}, flags=frozenset({"tampering"})),
+        # 40 MB of empty msgpack lists would cost the harness 2.5 GB decoded; an honest
+        # `[[]] * 10**7` sends the same bytes, so its test fails without a tampering flag
+        Expect(
+            ceiling=11,
+            outcomes={SQUARES: NOT_PASSED},
+            words={SQUARES: "cannot be sent back for checking"},
+        ),
     ),
     Case(
         "lying_frames",
         Expect(
             ceiling=9,
             score=9,
-            outcomes={SQUARES: CRASHED, WORDS: CRASHED, UNIQUE: NOT_PASSED, AFTER: PASSED},
+            # squares: 100,000 levels deep, a value too deep to build (an honest one can be)
+            outcomes={SQUARES: NOT_PASSED, WORDS: CRASHED, UNIQUE: NOT_PASSED, AFTER: PASSED},
             flags=frozenset({"tampering"}),
         ),
     ),
@@ -107,8 +113,13 @@ CASES = [
         ),
     ),
     Case(
+        # keys sharing one hash: refused before the dict is built, a value too costly to check
         "hash_flood",
-        Expect(ceiling=11, outcomes={COUNT: NOT_PASSED}, flags=frozenset({"tampering"})),
+        Expect(
+            ceiling=11,
+            outcomes={COUNT: NOT_PASSED},
+            words={COUNT: "cannot be sent back for checking: too many of its keys share a hash"},
+        ),
     ),
 ]
 
