@@ -3,12 +3,12 @@
 A notebook exported as a script (Jupyter's "Download as Python") calls
 `get_ipython().run_line_magic('matplotlib', 'inline')` where the notebook had
 `%matplotlib inline`, and notebooks import `IPython.display`. Neither IPython nor a
-kernel is in the sandbox, so the worker gives the candidate's module a stand-in
-shell, and the stand-in `IPython` package (grader/harness/standins) re-exports what
-is here. The stand-in runs what Jupyter would run as Python in the notebook's
-namespace (`%time STATEMENT`, `%%time` and `%%capture` cells) and nothing else: no
-shell command, no other magic. The host's neutraliser of notebook magics
-(grader/submission/magics.py) keeps to the same sets.
+kernel is in the sandbox, so the worker makes `get_ipython` a builtin, as IPython does,
+answered by a stand-in shell, and the stand-in `IPython` package
+(grader/harness/standins) re-exports what is here. The stand-in runs what Jupyter
+would run as Python in the notebook's namespace (`%time STATEMENT`, `%%time` and
+`%%capture` cells, their own magics neutralised as in a notebook) and nothing else:
+no shell command, no other magic.
 """
 
 from __future__ import annotations
@@ -16,27 +16,29 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-# Magics whose Python Jupyter runs in the notebook's namespace: the line magic runs its
-# statement, the cell magics their cell.
-PYTHON_LINE_MAGICS = frozenset({"time"})
-PYTHON_CELL_MAGICS = frozenset({"time", "capture"})
+from grader.harness.magics import PYTHON_CELL_MAGICS, PYTHON_LINE_MAGICS, neutralise_cell
 
 
 def _run(source: str, depth: int) -> Any:
     """Run `source` where the magic was called, as Jupyter runs a magic's Python: the value
-    of an expression, None after statements."""
+    of an expression, None after statements (whose own magics are neutralised)."""
     frame = sys._getframe(depth + 1)
     namespace, local = frame.f_globals, frame.f_locals
     try:
         code = compile(source, "<magic>", "eval", dont_inherit=True)
     except SyntaxError:
-        exec(compile(source, "<magic>", "exec", dont_inherit=True), namespace, local)  # noqa: S102 - the candidate's own code, in the worker
+        lines, _ = neutralise_cell(source)
+        code = compile("\n".join(lines) + "\n", "<magic>", "exec", dont_inherit=True)
+        exec(code, namespace, local)  # noqa: S102 - the candidate's own code, in the worker
         return None
     return eval(code, namespace, local)  # noqa: S307 - the candidate's own code, in the worker
 
 
 class Shell:
     """The part of IPython's InteractiveShell that exported notebooks call."""
+
+    def __init__(self) -> None:
+        self.config: dict[str, Any] = {}
 
     def run_line_magic(self, magic_name: str, line: str, _stack_depth: int = 1) -> Any:
         if magic_name in PYTHON_LINE_MAGICS:
@@ -50,6 +52,9 @@ class Shell:
     def magic(self, arg_s: str) -> Any:
         name, _, line = arg_s.lstrip("%").partition(" ")
         return self.run_line_magic(name, line, _stack_depth=2)
+
+    def run_cell(self, raw_cell: str, *args: Any, **kwargs: Any) -> None:
+        _run(raw_cell, 1)
 
     def system(self, cmd: str) -> None:
         """Shell commands are not run."""
@@ -69,10 +74,24 @@ def get_ipython() -> Shell:
     return _SHELL
 
 
-def display(*objs: Any, **kwargs: Any) -> None:
+class DisplayHandle:
+    """What `display(..., display_id=True)` returns, for later updates."""
+
+    def __init__(self, display_id: Any = None) -> None:
+        self.display_id = display_id
+
+    def display(self, obj: Any, **kwargs: Any) -> None:
+        display(obj)
+
+    def update(self, obj: Any, **kwargs: Any) -> None:
+        """Nothing is shown, so nothing to update."""
+
+
+def display(*objs: Any, display_id: Any = None, **kwargs: Any) -> DisplayHandle | None:
     """Outside a notebook, IPython's display prints what it is given."""
     if objs:
         print(*objs)
+    return DisplayHandle(display_id) if display_id else None
 
 
 def clear_output(wait: bool = False) -> None:
@@ -83,6 +102,10 @@ def update_display(obj: Any, *, display_id: Any, **kwargs: Any) -> None:
     """Nothing to update."""
 
 
+def set_matplotlib_formats(*formats: str, **kwargs: Any) -> None:
+    """Figures are not shown while grading, in any format."""
+
+
 class DisplayObject:
     """Rich output (HTML, Markdown, an image ...): kept, never rendered."""
 
@@ -91,6 +114,11 @@ class DisplayObject:
 
     def __repr__(self) -> str:
         return f"<IPython.core.display.{type(self).__name__} object>"
+
+    def _repr_html_(self) -> Any:
+        return self.data
+
+    _repr_markdown_ = _repr_latex_ = _repr_svg_ = _repr_json_ = _repr_javascript_ = _repr_html_
 
 
 class HTML(DisplayObject):
@@ -139,6 +167,39 @@ class Code(DisplayObject):
 
 class Pretty(DisplayObject):
     pass
+
+
+class FileLink(DisplayObject):
+    def __init__(self, path: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(path)
+
+
+class FileLinks(FileLink):
+    pass
+
+
+class IFrame(DisplayObject):
+    def __init__(self, src: Any = None, width: Any = None, height: Any = None, **kwargs: Any):
+        super().__init__(src)
+
+
+class YouTubeVideo(IFrame):
+    pass
+
+
+class ProgressBar(DisplayObject):
+    def __init__(self, total: int = 0) -> None:
+        super().__init__()
+        self.total, self.progress = total, 0
+
+    def __iter__(self) -> Any:
+        yield from range(self.total)
+
+    def __next__(self) -> int:
+        self.progress += 1
+        if self.progress > self.total:
+            raise StopIteration
+        return self.progress - 1
 
 
 class InteractiveShell:

@@ -116,8 +116,6 @@ class Worker:
             raise ImportError(f"cannot load {name}.py")
         module = importlib.util.module_from_spec(spec)
         module.__dict__.update(leetcode_namespace())
-        # Jupyter predefines it, and a notebook exported as a script calls it for each magic
-        module.__dict__["get_ipython"] = get_ipython
         sys.modules[name] = module
         self.module = module
         with open(path, "rb") as source:
@@ -150,7 +148,13 @@ class Worker:
 
         def cell(first: int, end: int) -> Callable[[], types.CodeType]:
             def compiled() -> types.CodeType:
-                tree = ast.parse("\n".join(lines[first - 1 : end - 1]), path)
+                try:
+                    tree = ast.parse("\n".join(lines[first - 1 : end - 1]), path)
+                except SyntaxError as exc:
+                    # counted from the cell's first line: made the file's, as for its code
+                    exc.lineno = None if exc.lineno is None else exc.lineno + first - 1
+                    exc.end_lineno = None if exc.end_lineno is None else exc.end_lineno + first - 1
+                    raise
                 ast.increment_lineno(tree, first - 1)
                 return compile(tree, path, "exec", dont_inherit=True)
 
@@ -246,7 +250,10 @@ def describe_exception(
             line = lineno or 0
             where = where_is(relative, line) if where_is else f"{relative}, line {line}"
     try:
-        message = str(exc)
+        # a SyntaxError's str() adds its file and line, which `where` says as the candidate
+        # knows them (a notebook's cell)
+        message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+        message = message if isinstance(message, str) else str(message)
     except BaseException:  # noqa: BLE001 - a hostile __str__ must not kill the worker
         message = "<unprintable>"
     return {
@@ -373,6 +380,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     builtins.input = _no_input  # candidates reading stdin would wait forever
+    # a builtin under IPython, called by a notebook exported as a script for each magic
+    builtins.get_ipython = get_ipython  # type: ignore[attr-defined]
     serve(args)
     # Skip interpreter teardown: candidate atexit hooks and finalizers must not run late.
     os._exit(0)

@@ -6,6 +6,7 @@ import ast
 import codecs
 import importlib.util
 import io
+import itertools
 import keyword
 import re
 import sys
@@ -15,7 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from grader.flags import FlagCode
+from grader.harness.cells import cell_starts
 from grader.models import Exercise
+from grader.submission.magics import with_exported_cells
 from grader.submission.policy import ParseBudget
 from grader.submission.rejection import Reject
 from grader.submission.safe_names import safe_text
@@ -106,20 +109,41 @@ def _decode(src: PySource) -> str:
     return text
 
 
-def parse(src: PySource, budget: ParseBudget | None = None) -> ast.Module | Bindings:
+def parse(
+    src: PySource, budget: ParseBudget | None = None
+) -> tuple[ast.Module | Bindings, list[Reject]]:
     """The module's syntax tree, or only its top-level bindings when it is too large to parse
-    on the host (`budget`); a syntax error in a parsed module is a rejection."""
+    on the host (`budget`), and the syntax errors of the notebook cells left out of it. A
+    syntax error elsewhere is a rejection: a module runs whole, a notebook cell by cell."""
     text = _decode(src)
     if not (budget or ParseBudget()).allows(text):
-        return scan_bindings(text)
+        return scan_bindings(text), []
+    if src.locate is None:
+        return with_exported_cells(_parse_part(src, text, 0)), []
+    lines = text.split("\n")
+    bounds = [start for start, _ in cell_starts(lines)] + [len(lines) + 1]
+    body: list[ast.stmt] = []
+    errors: list[Reject] = []
+    for start, end in itertools.pairwise(bounds):
+        try:
+            body += _parse_part(src, "\n".join(lines[start : end - 1]), start).body
+        except Reject as exc:
+            errors.append(exc)
+    return ast.Module(body=body, type_ignores=[]), errors
+
+
+def _parse_part(src: PySource, text: str, first_line: int) -> ast.Module:
+    """`text` parsed, its line numbers counted from line `first_line` + 1 of `src`."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escapes and `is 1` warn while parsing
         try:
-            return ast.parse(text)
+            tree = ast.parse(text)
         except SyntaxError as exc:
-            raise _syntax(src, exc.lineno, exc.msg or "invalid syntax") from None
+            line = None if exc.lineno is None else exc.lineno + first_line
+            raise _syntax(src, line, exc.msg or "invalid syntax") from None
         except (ValueError, RecursionError, MemoryError, OverflowError):
             raise _syntax(src, None, "too deeply nested or too large to parse") from None
+    return ast.increment_lineno(tree, first_line) if first_line else tree
 
 
 def _binds(target: ast.expr, name: str) -> bool:
@@ -255,11 +279,13 @@ def choose_entry(
         parsed.append([])
         for src in group:
             try:
-                module = parse(src, budget)
+                module, cell_errors = parse(src, budget)
             except Reject as exc:
                 broken.append(exc)
                 continue
             defines = defines_entry(module, entry, method)
+            if not defines:
+                broken += cell_errors  # a cell that does not compile may have defined it
             parsed[-1].append((src, defines))
             if not defines and imports_entry(module, entry):
                 importers.append(src)

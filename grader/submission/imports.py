@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.harness.cells import cell_starts, locate
+from grader.submission.magics import with_exported_cells
 from grader.submission.policy import ParseBudget
 from grader.submission.scan import scan_imports
 
@@ -76,7 +77,7 @@ def _imported_modules(
     except (RecursionError, MemoryError, OverflowError):
         return scan_imports(text)
     found: list[tuple[str, int]] = []
-    for node in ast.walk(tree):
+    for node in ast.walk(with_exported_cells(tree)):
         if isinstance(node, ast.Import):
             found.extend((alias.name, node.lineno) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:

@@ -16,8 +16,9 @@ from typing import Any
 
 from grader.flags import FlagCode
 from grader.harness import cells as cells_layout
+from grader.harness.magics import Neutralised, neutralise_cell
 from grader.models import Flag
-from grader.submission.magics import Neutralised, magic_note, neutralise_cell
+from grader.submission.magics import magic_note
 from grader.submission.policy import MAX_NOTEBOOK_BYTES, MB, ParseBudget
 from grader.submission.rejection import Reject
 from grader.submission.safe_names import safe_text
@@ -201,7 +202,7 @@ def notebook_code(data: bytes, where: str, budget: ParseBudget | None = None) ->
     if total > MAX_CODE_LINES:
         raise _bad(where, f"has {total:,} lines of code, more than the {MAX_CODE_LINES:,} allowed")
     for number, source in cells:
-        cell_lines, neutralised = neutralise_cell(source, budget)
+        cell_lines, neutralised = neutralise_cell(source, budget.allows)
         done += [(number, n) for n in neutralised]
         out.append(cells_layout.marker(number))
         lines.append((number, 0))

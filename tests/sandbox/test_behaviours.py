@@ -189,6 +189,45 @@ def test_a_notebook_exported_as_a_script_runs_as_jupyter_runs_it(
     assert "`%matplotlib inline` (line 1), `!pip install numpy` (line 2)" in note.message
 
 
+def test_exported_time_and_capture_cells_define_what_they_hold(
+    any_sandbox, mini_exercise, tmp_path
+):
+    """The entry point inside an exported %%time cell is found, the cell's own magics are
+    left out (a Colab-style `%%capture` + `!pip install`), and a helper module exported
+    from a notebook finds get_ipython() too."""
+    solution = (BEHAVIOURS / "correct.py").read_text(encoding="utf-8")
+    folder = tmp_path / "homework"
+    folder.mkdir()
+    (folder / "helpers.py").write_text(
+        "get_ipython().run_line_magic('load_ext', 'autoreload')\nSCALE = 1\n", encoding="utf-8"
+    )
+    exported = "\n".join(
+        [
+            "get_ipython().run_cell_magic('capture', '', '!pip install -q numpy\\n%time x = 1\\n')",
+            "from helpers import SCALE",
+            f"get_ipython().run_cell_magic('time', '', {solution!r})",
+        ]
+    )
+    (folder / "solution.py").write_text(exported, encoding="utf-8")
+    report = grade_file(folder, mini_exercise, any_sandbox)
+    assert report.percent == 100.0, [t.message for t in report.tests if t.outcome != "passed"]
+    assert "import-error" not in flag_codes(report)
+    (note,) = [f for f in report.flags if f.code == "notebook-magic"]
+    assert "`!pip install -q numpy` (line 1)" in note.message
+
+
+def test_a_notebook_with_a_cell_that_does_not_compile_is_graded(
+    any_sandbox, mini_exercise, tmp_path
+):
+    solution = (BEHAVIOURS / "correct.py").read_text(encoding="utf-8")
+    notebook = _notebook(tmp_path / "homework.ipynb", solution, "x = (1,")
+    report = grade_file(notebook, mini_exercise, any_sandbox)
+    assert report.status == "graded" and report.percent == 100.0
+    (flag,) = [f for f in report.flags if f.code == "import-error"]
+    assert "SyntaxError: '(' was never closed (cell 3, line 1)" in flag.message
+    assert "solution.py" not in flag.message
+
+
 def test_a_python_file_runs_whole_whatever_it_looks_like(any_sandbox, mini_exercise, tmp_path):
     """Only a submitted notebook runs cell by cell: a .py file written to look like the
     module made of one runs whole, so an error before its definitions stops them."""
