@@ -51,8 +51,9 @@ def exported_magics(source: bytes, budget: ParseBudget) -> list[tuple[int, str]]
     if _binds_get_ipython(tree):
         return []
     found = []
+    shells = _shell_names(tree)
     for node in ast.walk(tree):
-        call = _shell_call(node)
+        call = _shell_call(node, shells)
         if call is None:
             continue
         method, args = call
@@ -93,18 +94,37 @@ def _binds_get_ipython(tree: ast.Module) -> bool:
     return False
 
 
-def _shell_call(node: ast.AST) -> tuple[str, list[object]] | None:
-    """(method, literal arguments, None for the others) of a `get_ipython().method(...)`."""
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and isinstance(node.func.value, ast.Call)
-        and isinstance(node.func.value.func, ast.Name)
-        and node.func.value.func.id == "get_ipython"
-    ):
+def _shell_call(
+    node: ast.AST, shells: frozenset[str] = frozenset()
+) -> tuple[str, list[object]] | None:
+    """(method, literal arguments, None for the others) of a `get_ipython().method(...)`, or
+    of `shell.method(...)` for a name in `shells` (`shell = get_ipython()`)."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return None
+    owner = node.func.value
+    if _is_get_ipython(owner) or (isinstance(owner, ast.Name) and owner.id in shells):
         args = [a.value if isinstance(a, ast.Constant) else None for a in node.args]
         return node.func.attr, args
     return None
+
+
+def _is_get_ipython(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "get_ipython"
+    )
+
+
+def _shell_names(tree: ast.Module) -> frozenset[str]:
+    """Names the module gives the shell at its top level: `ip = get_ipython()`."""
+    return frozenset(
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign) and _is_get_ipython(node.value)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    )
 
 
 def _python_of(statement: ast.stmt) -> str | None:

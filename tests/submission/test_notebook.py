@@ -321,6 +321,9 @@ def test_magics_of_a_notebook_exported_as_a_script_are_listed():
             "    get_ipython().system(command)",
             "get_ipython().magic('load_ext autoreload')",
             "shell.system('not get_ipython')",
+            "ip = get_ipython()",
+            "ip.system('touch x')",
+            "get_ipython().run_cell_magic(*['time', '', 'y = 2'])",
         ]
     ).encode()
     assert exported_magics(source, ParseBudget()) == [
@@ -329,5 +332,8 @@ def test_magics_of_a_notebook_exported_as_a_script_are_listed():
         (6, "!ls"),
         (8, "!…"),
         (9, "%load_ext autoreload"),
+        (12, "!touch x"),
     ]
     assert exported_magics(b"def f(:\n    get_ipython()", ParseBudget()) == []
+    own = b"def get_ipython():\n    return shell\n\nget_ipython().system('ls')\n"
+    assert exported_magics(own, ParseBudget()) == []  # the candidate's own: it may run
