@@ -7,8 +7,9 @@ For each exercise and sandbox it times two commands, as a user would run them:
   `docker run --rm` of the sandbox image, for local on the host;
 - grader: `grader grade SOLUTION -e ID --sandbox docker|local`.
 
-Repetitions of floor and grader alternate (floor, grader, floor, grader, ...) so that
-drift on a busy machine hits both; the ratio is of medians measured in the same run.
+Repetitions of floor and grader alternate, in turn first and second (floor, grader, grader,
+floor, ...), so that drift on a busy machine, and whatever the run before leaves behind,
+hits both; the ratio is of medians measured in the same run.
 
     .venv/bin/python bench/run.py                    # 1 warm-up, 7 repetitions
     .venv/bin/python bench/run.py --tiny             # one repetition of two-sum, for CI
@@ -353,16 +354,18 @@ def run_rounds(comparisons: list[Comparison], warmup: int, repeat: int) -> list[
         kind = "warm-up" if number < warmup else "repetition"
         print(f"  round {number + 1}/{total} ({kind})", file=sys.stderr, flush=True)
         for comparison in list(comparisons):
+            pair = [comparison.floor, comparison.grader]
+            order = pair if number % 2 == 0 else pair[::-1]
             try:
-                timings = [s.run_once() for s in (comparison.floor, comparison.grader)]
+                timings = {id(s): s.run_once() for s in order}
             except BenchError as exc:
                 print(f"bench: {exc}", file=sys.stderr)
                 comparisons.remove(comparison)
                 failures.append(Failure(comparison.label, str(exc).splitlines()[0]))
                 continue
             if number >= warmup:
-                comparison.floor.samples.append(timings[0])
-                comparison.grader.samples.append(timings[1])
+                for scenario in pair:
+                    scenario.samples.append(timings[id(scenario)])
     return failures
 
 

@@ -19,7 +19,7 @@ from grader.cli.options import (
 )
 from grader.errors import UsageError
 from grader.models import Report
-from grader.report import FORMATS, render
+from grader.report import FORMATS, render, renderer
 
 EXIT_BELOW_MIN_SCORE = 1
 EXIT_GRADER_ERROR = 3
@@ -89,6 +89,8 @@ def grade_command(
         chosen.prestart()
         from grader.grading import grade
 
+        for fmt, _ in targets:
+            renderer(fmt)  # loaded while a local harness still imports pytest, not after it
         progress(f"grading {submission} against {exercise.id}")
         report = grade(submission, exercise, chosen)
     _write(report, targets)
