@@ -7,8 +7,9 @@ and names the cell and line where the candidate's code raised.
 
 from __future__ import annotations
 
-# Jupyter's display() is there without an import; in the module it prints what it is given.
-HEADER = "display = print  # grader: the code cells of the submitted notebook"
+# The first line of the module (display() and get_ipython() are the worker's builtins, as
+# under IPython: grader/harness/shell.py).
+HEADER = "# grader: the code cells of the submitted notebook"
 _MARKER = "# %% cell "
 MAX_LOAD_ERRORS = 10  # of a notebook's cells that raised, how many are reported
 # What the worker runs: a module, a notebook's module (cell by cell) or an SQL query.

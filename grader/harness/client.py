@@ -197,6 +197,8 @@ class WorkerClient:
         self._lock = threading.Lock()
         self._warm: threading.Thread | None = None
         self.ready_at = 0.0  # when the first worker answered, for profiling
+        # the worker was stopped after a value too large to build, not for a crash
+        self._replaced_for_a_value = False
         self.test_epoch = 0  # bumped before each test: module handles are reused within one
         self.module_handles: dict[tuple[int, int, str], Remote] = {}
 
@@ -372,10 +374,13 @@ class WorkerClient:
                 return
             if self.import_error is not None or self.alive:
                 return
-            if self.events.restarts >= self.restart_budget:
+            if self._replaced_for_a_value:
+                self._replaced_for_a_value = False  # not the candidate's crash: no restart spent
+            elif self.events.restarts >= self.restart_budget:
                 self.events.budget_exhausted = True
                 return
-            self.events.restarts += 1
+            else:
+                self.events.restarts += 1
             self._spawn_locked()
 
     # -- requests ------------------------------------------------------------------
@@ -422,6 +427,7 @@ class WorkerClient:
                 # no tampering flag. The worker is replaced all the same: one that wrote the
                 # frame itself may still be inside the call.
                 self._kill_locked()
+                self._replaced_for_a_value = True
                 raise CandidateError("Unencodable", str(exc)) from None
             except CodecError as exc:
                 self._violation(f"the worker answered out of protocol ({exc})")

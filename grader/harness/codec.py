@@ -177,6 +177,8 @@ class Encoder:
         except (OverflowError, ValueError, TypeError) as exc:
             if isinstance(exc, Unencodable):
                 raise
+            if "recursion limit" in str(exc):  # msgpack's own, past ~1000 levels
+                raise Unencodable("value nested too deeply") from exc
             raise Unencodable(str(exc)) from exc
 
     def _prepare_met(self, value: Any) -> Any:

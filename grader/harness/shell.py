@@ -12,26 +12,44 @@ no shell command, no other magic.
 """
 
 from __future__ import annotations
+import __future__
 
+import ast
+import functools
+import operator
 import sys
 from typing import Any
 
 from grader.harness.magics import PYTHON_CELL_MAGICS, PYTHON_LINE_MAGICS, neutralise_cell
 
+# The compiler flags of __future__ imports: what a code object carries of them holds for
+# the code compiled after it (a notebook's next cells, a magic's Python).
+FUTURE_FLAGS = functools.reduce(
+    operator.or_, (getattr(__future__, name).compiler_flag for name in __future__.all_feature_names)
+)
+
 
 def _run(source: str, depth: int) -> Any:
     """Run `source` where the magic was called, as Jupyter runs a magic's Python: the value
-    of an expression, None after statements (whose own magics are neutralised)."""
+    of an expression, None after statements (whose own magics are neutralised). Errors in
+    it are placed at the line of the call, in the caller's file."""
     frame = sys._getframe(depth + 1)
     namespace, local = frame.f_globals, frame.f_locals
     try:
-        code = compile(source, "<magic>", "eval", dont_inherit=True)
+        tree: ast.AST = ast.parse(source, mode="eval")
+        mode = "eval"
     except SyntaxError:
         lines, _ = neutralise_cell(source)
-        code = compile("\n".join(lines) + "\n", "<magic>", "exec", dont_inherit=True)
-        exec(code, namespace, local)  # noqa: S102 - the candidate's own code, in the worker
-        return None
-    return eval(code, namespace, local)  # noqa: S307 - the candidate's own code, in the worker
+        tree, mode = ast.parse("\n".join(lines) + "\n"), "exec"
+    for node in ast.walk(tree):
+        if hasattr(node, "lineno"):
+            node.lineno = node.end_lineno = frame.f_lineno
+    flags = frame.f_code.co_flags & FUTURE_FLAGS
+    code = compile(tree, frame.f_code.co_filename, mode, flags=flags, dont_inherit=True)
+    if mode == "eval":
+        return eval(code, namespace, local)  # noqa: S307 - the candidate's own code, in the worker
+    exec(code, namespace, local)  # noqa: S102 - the candidate's own code, in the worker
+    return None
 
 
 class Shell:

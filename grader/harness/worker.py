@@ -25,6 +25,7 @@ from typing import Any
 # candidate's numpy.py or msgpack.py can only shadow modules for its own code.
 from grader.harness.cells import KINDS, MAX_LOAD_ERRORS, cell_starts, locate
 from grader.harness.codec import (
+    MAX_FRAME_BYTES,
     Decoder,
     Encoder,
     Poller,
@@ -39,7 +40,7 @@ from grader.harness.leetcode import (
     tree_to_levels,
 )
 from grader.harness.processes import die_with_parent
-from grader.harness.shell import get_ipython
+from grader.harness.shell import FUTURE_FLAGS, display, get_ipython
 
 MAX_TREE_NODES = 200_000
 # Packages notebook code imports that the sandbox has no real one of (IPython).
@@ -120,9 +121,13 @@ class Worker:
         self.module = module
         with open(path, "rb") as source:
             parts = self._parts(source.read(), path)
+        future = 0
         for compiled in parts:
             try:
-                exec(compiled(), module.__dict__)  # noqa: S102 - the candidate's module, in the worker
+                code = compiled(future)
+                # a __future__ import holds for the cells after it, as in Jupyter
+                future |= code.co_flags & FUTURE_FLAGS
+                exec(code, module.__dict__)  # noqa: S102 - the candidate's module, in the worker
             except BaseException as exc:  # noqa: BLE001 - any failure of candidate code is data
                 self.load_errors.append(exc)
         if self.load_errors and (
@@ -131,13 +136,13 @@ class Worker:
         ):
             raise self.load_errors[0]
 
-    def _parts(self, source: bytes, path: str) -> list[Callable[[], types.CodeType]]:
+    def _parts(self, source: bytes, path: str) -> list[Callable[[int], types.CodeType]]:
         """The module's code in the parts it runs in, each compiled when it runs: the file
         whole, or a notebook's cells one by one, as Jupyter compiles and runs them (a cell
         that raises, or does not compile, does not stop the next). Line numbers stay those
-        of the file."""
+        of the file. Each is compiled with the __future__ flags of the parts before it."""
         # dont_inherit: the candidate's code gets none of this module's __future__ imports
-        whole = [lambda: compile(source, path, "exec", dont_inherit=True)]
+        whole = [lambda flags: compile(source, path, "exec", flags=flags, dont_inherit=True)]
         if self.args.kind != "notebook":
             return whole
         lines = source.decode("utf-8").split("\n")  # the host wrote it
@@ -146,8 +151,8 @@ class Worker:
             return whole
         import ast
 
-        def cell(first: int, end: int) -> Callable[[], types.CodeType]:
-            def compiled() -> types.CodeType:
+        def cell(first: int, end: int) -> Callable[[int], types.CodeType]:
+            def compiled(flags: int) -> types.CodeType:
                 try:
                     tree = ast.parse("\n".join(lines[first - 1 : end - 1]), path)
                 except SyntaxError as exc:
@@ -156,7 +161,7 @@ class Worker:
                     exc.end_lineno = None if exc.end_lineno is None else exc.end_lineno + first - 1
                     raise
                 ast.increment_lineno(tree, first - 1)
-                return compile(tree, path, "exec", dont_inherit=True)
+                return compile(tree, path, "exec", flags=flags, dont_inherit=True)
 
             return compiled
 
@@ -348,14 +353,19 @@ def serve(args: argparse.Namespace) -> None:
             reply = {"ok": result}
             payload = worker.encoder.encode(reply)
         except Unencodable as exc:
-            payload = worker.encoder.encode(
-                {"raised": {"type": "Unencodable", "message": str(exc), "where": "", "errno": None}}
-            )
+            payload = _unencodable(worker, str(exc))
         except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt included
             payload = worker.encoder.encode(
                 {"raised": describe_exception(exc, args.submission, worker.where)}
             )
+        if len(payload) > MAX_FRAME_BYTES:
+            payload = _unencodable(worker, f"more than {MAX_FRAME_BYTES // 2**20} MB encoded")
         write_frame(proto_out, payload)
+
+
+def _unencodable(worker: Worker, message: str) -> bytes:
+    raised = {"type": "Unencodable", "message": message, "where": "", "errno": None}
+    return worker.encoder.encode({"raised": raised})
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -380,8 +390,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     builtins.input = _no_input  # candidates reading stdin would wait forever
-    # a builtin under IPython, called by a notebook exported as a script for each magic
+    # builtins under IPython: a notebook calls display() without an import, and one exported
+    # as a script calls get_ipython() for each magic
     builtins.get_ipython = get_ipython  # type: ignore[attr-defined]
+    builtins.display = display  # type: ignore[attr-defined]
     serve(args)
     # Skip interpreter teardown: candidate atexit hooks and finalizers must not run late.
     os._exit(0)

@@ -119,7 +119,8 @@ def parse(
     if not (budget or ParseBudget()).allows(text):
         return scan_bindings(text), []
     if src.locate is None:
-        return with_exported_cells(_parse_part(src, text, 0)), []
+        module, broken_cells = with_exported_cells(_parse_part(src, text, 0))
+        return module, [_syntax(src, e.lineno, e.msg or "invalid syntax") for e in broken_cells]
     lines = text.split("\n")
     bounds = [start for start, _ in cell_starts(lines)] + [len(lines) + 1]
     body: list[ast.stmt] = []

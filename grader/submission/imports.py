@@ -12,12 +12,13 @@ An import in the module made of a notebook is placed by its cell and line.
 from __future__ import annotations
 
 import ast
+import itertools
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from grader.harness.cells import cell_starts, locate
-from grader.submission.magics import with_exported_cells
+from grader.submission.magics import exported_python
 from grader.submission.policy import ParseBudget
 from grader.submission.scan import scan_imports
 
@@ -55,7 +56,7 @@ def find_forbidden_imports(
         text = source.decode("utf-8", "replace")
         relative = path.relative_to(directory).as_posix()
         cells = cell_starts(text.split("\n")) if relative == notebook_module else []
-        for module, line in _imported_modules(source, text, path.name, budget):
+        for module, line in _imported_modules(source, text, path.name, budget, cells):
             top = module.split(".")[0]
             if top in banned:
                 where = locate(cells, line) if cells else f"{relative}, line {line}"
@@ -64,29 +65,43 @@ def find_forbidden_imports(
 
 
 def _imported_modules(
-    source: bytes, text: str, name: str, budget: ParseBudget
+    source: bytes, text: str, name: str, budget: ParseBudget, cells: list[tuple[int, int]]
 ) -> list[tuple[str, int]]:
+    """(module, line) of each import; a notebook's module (`cells`) is read cell by cell, as
+    it runs, so that one cell that does not parse hides nothing in the others."""
     if not budget.allows(text):
         return scan_imports(text)
+    if not cells:
+        return _imports_in(source, text, name, 0)
+    lines = text.split("\n")
+    bounds = [start for start, _ in cells] + [len(lines) + 1]
+    found: list[tuple[str, int]] = []
+    for start, end in itertools.pairwise(bounds):
+        cell = "\n".join(lines[start : end - 1])
+        found += _imports_in(cell.encode("utf-8"), cell, name, start)
+    return found
+
+
+def _imports_in(source: bytes, text: str, name: str, first_line: int) -> list[tuple[str, int]]:
+    """The imports of one module or cell, its lines counted from `first_line` + 1."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(source, filename=name)
-    except (SyntaxError, ValueError):
-        return []
-    except (RecursionError, MemoryError, OverflowError):
-        return scan_imports(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return [(module, line + first_line) for module, line in scan_imports(text)]
     found: list[tuple[str, int]] = []
-    for node in ast.walk(with_exported_cells(tree)):
-        if isinstance(node, ast.Import):
-            found.extend((alias.name, node.lineno) for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.append((node.module, node.lineno))
-        elif isinstance(node, ast.Call) and _is_import_call(node.func):
-            first = node.args[0] if node.args else None
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                found.append((first.value, node.lineno))
-    return found
+    for part in [tree, *exported_python(tree)]:
+        for node in ast.walk(part):
+            if isinstance(node, ast.Import):
+                found.extend((alias.name, node.lineno + first_line) for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.append((node.module, node.lineno + first_line))
+            elif isinstance(node, ast.Call) and _is_import_call(node.func):
+                first = node.args[0] if node.args else None
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    found.append((first.value, node.lineno + first_line))
+    return sorted(found, key=lambda found_import: found_import[1])
 
 
 def _is_import_call(func: ast.expr) -> bool:

@@ -220,16 +220,18 @@ def _tree_python(tree: Tree, exercise: Exercise, plan: _Plan) -> None:
 
 
 def _note_exported_magics(plan: _Plan) -> None:
-    """A notebook exported as a script keeps its magics as get_ipython() calls: say which
-    of them were not run, as for a notebook."""
+    """A notebook exported as a script keeps its magics as get_ipython() calls: say, file by
+    file, which of them were not run, as for a notebook."""
     from grader.submission.magics import exported_magics, magic_note
 
-    name = f"{plan.entry_module}.py"
-    found = exported_magics(plan.files.get((name,), b""), plan.budget)
-    if found:
-        plan.notes.append(
-            magic_note(name, [f"`{safe_text(text, 40)}` (line {line})" for line, text in found])
-        )
+    for parts, data in sorted(plan.files.items()):
+        name = "/".join(parts)
+        if not name.endswith(".py") or (plan.notebook and parts == (f"{plan.entry_module}.py",)):
+            continue
+        found = exported_magics(data, plan.budget)
+        if found:
+            quoted = [f"`{safe_text(text, 40)}` (line {line})" for line, text in found]
+            plan.notes.append(magic_note(name, quoted))
 
 
 def _note_ignored(plan: _Plan, paths: list[Parts]) -> None:
@@ -294,8 +296,7 @@ def stage_submission(path: Path, exercise: Exercise, dest: Path) -> StagedSubmis
         raise SubmissionRejected(
             Flag(exc.code.value, exc.message), info, tuple(plan.notes)
         ) from None
-    if plan.entry_module and not plan.notebook:
-        _note_exported_magics(plan)
+    _note_exported_magics(plan)
     write_files(Path(dest), plan.files)
     return StagedSubmission(
         info=info,

@@ -127,9 +127,10 @@ def _shell_names(tree: ast.Module) -> frozenset[str]:
     )
 
 
-def _python_of(statement: ast.stmt) -> str | None:
-    """The Python an exported `%%time`/`%%capture` cell or `%time` statement runs."""
-    call = _shell_call(statement.value) if isinstance(statement, ast.Expr) else None
+def _python_of(node: ast.AST) -> str | None:
+    """The Python an exported `%%time`/`%%capture` cell or `%time` statement runs, for the
+    `get_ipython()` call (or the statement of it) that runs it."""
+    call = _shell_call(node.value if isinstance(node, ast.Expr) else node)
     if call is None:
         return None
     method, args = call
@@ -145,27 +146,51 @@ def _python_of(statement: ast.stmt) -> str | None:
     return "\n".join(lines)
 
 
-def with_exported_cells(module: ast.Module) -> ast.Module:
+def _parsed_at(code: str, line: int) -> ast.Module:
+    """`code` parsed, every line of it counted as `line` (where the call that runs it is);
+    SyntaxError when it does not parse."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            cell = ast.parse(code)
+        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
+            error = exc if isinstance(exc, SyntaxError) else SyntaxError("too large to parse")
+            error.lineno = line
+            raise error from None
+    for inner in ast.walk(cell):
+        if hasattr(inner, "lineno"):
+            inner.lineno = inner.end_lineno = line
+    return cell
+
+
+def with_exported_cells(module: ast.Module) -> tuple[ast.Module, list[SyntaxError]]:
     """The module with each exported `%%time`/`%%capture` cell (and `%time` statement) in
     place of its `get_ipython()` call, as the worker's stand-in shell runs it: what it
-    defines and imports is then seen by the static checks. Its lines count as the call's."""
+    defines is then seen by the static checks. Its lines count as the call's. Also the
+    syntax errors of the cells that do not parse (each stops the module where it runs)."""
     if not any(_python_of(node) is not None for node in module.body):
-        return module
+        return module, []
     body: list[ast.stmt] = []
+    errors: list[SyntaxError] = []
     for node in module.body:
         code = _python_of(node)
-        if code is None:
+        try:
+            body += _parsed_at(code, node.lineno).body if code is not None else [node]
+        except SyntaxError as exc:
+            errors.append(exc)
             body.append(node)
-            continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+    return ast.Module(body=body, type_ignores=module.type_ignores), errors
+
+
+def exported_python(tree: ast.AST) -> list[ast.Module]:
+    """What every exported `%time`/`%%time`/`%%capture` in the tree runs, wherever it is (in a
+    function too), parsed; what does not parse is left out."""
+    parsed = []
+    for node in ast.walk(tree):
+        code = _python_of(node) if isinstance(node, ast.Call) else None
+        if code is not None:
             try:
-                cell = ast.parse(code)
-            except Exception:  # noqa: BLE001 - the worker reports what does not compile
-                body.append(node)
+                parsed.append(_parsed_at(code, node.lineno))
+            except SyntaxError:
                 continue
-        for inner in ast.walk(cell):
-            if hasattr(inner, "lineno"):
-                inner.lineno = inner.end_lineno = node.lineno
-        body += cell.body
-    return ast.Module(body=body, type_ignores=module.type_ignores)
+    return parsed

@@ -176,6 +176,8 @@ def test_a_notebook_exported_as_a_script_runs_as_jupyter_runs_it(
             "InteractiveShell.ast_node_interactivity = 'all'",
             "display(HTML('<b>homework</b>'))",
             "clear_output()",
+            "del display",
+            "display('a builtin, as under IPython', display_id=True).update('still one')",
             solution.replace("return a + b", "return plus(a, b) * scale + offset"),
         ]
     )
@@ -212,8 +214,13 @@ def test_exported_time_and_capture_cells_define_what_they_hold(
     report = grade_file(folder, mini_exercise, any_sandbox)
     assert report.percent == 100.0, [t.message for t in report.tests if t.outcome != "passed"]
     assert "import-error" not in flag_codes(report)
-    (note,) = [f for f in report.flags if f.code == "notebook-magic"]
-    assert "`!pip install -q numpy` (line 1)" in note.message
+    notes = {
+        f.message.split(" not run")[0]: f.message
+        for f in report.flags
+        if f.code == "notebook-magic"
+    }
+    assert "`!pip install -q numpy` (line 1)" in notes["1 IPython magic/shell line in solution.py"]
+    assert "`%load_ext autoreload` (line 1)" in notes["1 IPython magic/shell line in helpers.py"]
 
 
 def test_a_notebook_with_a_cell_that_does_not_compile_is_graded(
@@ -226,6 +233,19 @@ def test_a_notebook_with_a_cell_that_does_not_compile_is_graded(
     (flag,) = [f for f in report.flags if f.code == "import-error"]
     assert "SyntaxError: '(' was never closed (cell 3, line 1)" in flag.message
     assert "solution.py" not in flag.message
+
+
+def test_a_future_import_holds_for_the_cells_after_it(any_sandbox, mini_exercise, tmp_path):
+    """As in Jupyter: annotations left unevaluated from the cell that asked for it on."""
+    solution = (BEHAVIOURS / "correct.py").read_text(encoding="utf-8")
+    notebook = _notebook(
+        tmp_path / "homework.ipynb",
+        "from __future__ import annotations",
+        solution.replace("def add(a, b):", "def add(a: NotDefinedAnywhere, b):"),
+    )
+    report = grade_file(notebook, mini_exercise, any_sandbox)
+    assert report.percent == 100.0, [t.message for t in report.tests if t.outcome != "passed"]
+    assert "import-error" not in flag_codes(report)
 
 
 def test_a_python_file_runs_whole_whatever_it_looks_like(any_sandbox, mini_exercise, tmp_path):

@@ -50,6 +50,39 @@ def test_an_import_in_a_notebook_is_placed_by_its_cell(local_sandbox, exercise, 
     assert "solution.py" not in flag.message
 
 
+def test_a_cell_that_does_not_compile_hides_no_import_in_the_others(
+    local_sandbox, exercise, tmp_path
+):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    source = (SUBMISSIONS / "plain_import.py").read_text()
+    nb.cells = [nbformat.v4.new_code_cell(source), nbformat.v4.new_code_cell("x = (1,")]
+    path = tmp_path / "mean.ipynb"
+    path.write_text(nbformat.writes(nb), encoding="utf-8")
+    report = grade_file(path, exercise, local_sandbox)
+    assert outcomes(report) == {
+        "computes the mean": "passed",
+        "written without the statistics module": "failed",
+    }
+    flag = next(f for f in report.flags if f.code == "forbidden-import")
+    assert "cell 1, line 1 imports statistics" in flag.message
+
+
+def test_imports_in_exported_magics_are_found_wherever_they_are(tmp_path):
+    (tmp_path / "solution.py").write_text(
+        "def mean(values):\n"
+        "    get_ipython().run_line_magic('time', 'import statistics')\n"
+        "    return statistics.fmean(values)\n"
+        "get_ipython().run_cell_magic('time', '', 'from statistics import median\\n')\n"
+    )
+    findings = find_forbidden_imports(tmp_path, ("statistics",))
+    assert [f.describe() for f in findings] == [
+        "solution.py, line 2 imports statistics",
+        "solution.py, line 4 imports statistics",
+    ]
+
+
 def test_hidden_import_is_refused_at_run_time(any_sandbox, exercise):
     report = grade_file(SUBMISSIONS / "obfuscated_import.py", exercise, any_sandbox)
     results = {t.name: t for t in report.tests}
