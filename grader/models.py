@@ -101,6 +101,9 @@ class StagedSubmission:
     entry_module: str | None  # importable module name; None for SQL
     notes: tuple[Flag, ...] = ()  # informational flags (magics neutralised, files left out)
     notebook: bool = False  # the entry module holds a notebook's code cells, run cell by cell
+    # Python files that call get_ipython()'s magics: a notebook exported as a script, which
+    # runs with IPython's builtins
+    exported_notebook: bool = False
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,25 @@ def test_unreachable_docker_exits_3_with_empty_stdout(run_cli):
     assert "Docker daemon not reachable" in result.stderr
 
 
+@pytest.mark.parametrize("host", ["tcp://127.0.0.1:1", "http://127.0.0.1:1"])
+def test_an_unreachable_daemon_over_tcp_is_said_plainly(run_cli, host):
+    result = run_cli("grade", CORRECT, *MINI, "--sandbox", "docker", env={"DOCKER_HOST": host})
+    assert result.exit_code == 3
+    assert f"Docker daemon not reachable at {host}" in result.stderr
+
+
+def test_a_folder_as_output_is_refused_before_grading(run_cli, tmp_path):
+    result = run_cli("grade", CORRECT, *MINI, "--sandbox", "local", "--output", str(tmp_path))
+    assert result.exit_code == 2
+    assert "is a folder" in result.stderr and "grading" not in result.stderr
+
+
+def test_a_report_that_cannot_be_written_is_a_grader_error(run_cli):
+    result = run_cli("grade", CORRECT, *MINI, "--sandbox", "local", "--output", "/dev/full")
+    assert result.exit_code == 3
+    assert "cannot write the text report to /dev/full: No space left on device" in result.stderr
+
+
 def test_grader_fault_is_status_error_and_exits_3_after_writing_the_report(run_cli):
     pack = FIXTURES / "packs" / "broken"
     result, report = grade_json(

@@ -17,7 +17,7 @@ from grader.cli.options import (
     warn,
     with_timeout,
 )
-from grader.errors import UsageError
+from grader.errors import GraderError, UsageError
 from grader.models import Report
 from grader.report import FORMATS, render, renderer
 
@@ -73,6 +73,9 @@ def grade_command(
     from grader.sandbox import select_sandbox
 
     targets = _targets(formats, outputs)
+    for _, path in targets:
+        if path is not None and path.is_dir():
+            raise UsageError(f"--output {path}: is a folder; give a file name")
     if not submission.exists():
         raise UsageError(f"submission not found: {submission}")
     exercise = with_timeout(open_pack(pack_root).exercise(exercise_id), timeout)
@@ -129,6 +132,10 @@ def _write(report: Report, targets: list[tuple[str, Path | None]]) -> None:
             color = fmt == "text" and sys.stdout is not None and sys.stdout.isatty()
             emit(render(report, fmt, color=color))
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(render(report, fmt), encoding="utf-8")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(render(report, fmt), encoding="utf-8")
+            except OSError as exc:
+                reason = exc.strerror or type(exc).__name__
+                raise GraderError(f"cannot write the {fmt} report to {path}: {reason}") from None
             progress(f"wrote {fmt} report to {path}")

@@ -12,8 +12,10 @@ from __future__ import annotations
 HEADER = "# grader: the code cells of the submitted notebook"
 _MARKER = "# %% cell "
 MAX_LOAD_ERRORS = 10  # of a notebook's cells that raised, how many are reported
-# What the worker runs: a module, a notebook's module (cell by cell) or an SQL query.
-KINDS = ("python", "notebook", "sql")
+# What the worker runs: a module, a notebook's module (cell by cell), a notebook exported
+# as a script (a module, with IPython's builtins) or an SQL query.
+KINDS = ("python", "notebook", "notebook-script", "sql")
+IPYTHON_KINDS = ("notebook", "notebook-script")
 
 
 def marker(cell: int) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 
 # Our own dependencies are imported before the submission joins sys.path, so a
 # candidate's numpy.py or msgpack.py can only shadow modules for its own code.
-from grader.harness.cells import KINDS, MAX_LOAD_ERRORS, cell_starts, locate
+from grader.harness.cells import IPYTHON_KINDS, KINDS, MAX_LOAD_ERRORS, cell_starts, locate
 from grader.harness.codec import (
     MAX_FRAME_BYTES,
     Decoder,
@@ -390,10 +390,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     builtins.input = _no_input  # candidates reading stdin would wait forever
-    # builtins under IPython: a notebook calls display() without an import, and one exported
-    # as a script calls get_ipython() for each magic
-    builtins.get_ipython = get_ipython  # type: ignore[attr-defined]
-    builtins.display = display  # type: ignore[attr-defined]
+    if args.kind in IPYTHON_KINDS:
+        # builtins under IPython: a notebook calls display() without an import, and one
+        # exported as a script calls get_ipython() for each magic; a plain script sees
+        # neither, as under python
+        builtins.get_ipython = get_ipython  # type: ignore[attr-defined]
+        builtins.display = display  # type: ignore[attr-defined]
     serve(args)
     # Skip interpreter teardown: candidate atexit hooks and finalizers must not run late.
     os._exit(0)

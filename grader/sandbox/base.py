@@ -158,7 +158,7 @@ def supervisor_arguments(
         "--connect-timeout",
         str(CONNECT_TIMEOUT_S),
         "--kind",
-        "notebook" if job.staged.notebook else exercise.kind,
+        _worker_kind(job),
     ]
     if exercise.entry_point:
         args += ["--entry-point", exercise.entry_point]
@@ -191,3 +191,11 @@ def parse_results(raw: bytes) -> HarnessOutput:
             config_missing=results.get("config_missing") is True,
         )
     return HarnessOutput(results)
+
+
+def _worker_kind(job: GradingJob) -> str:
+    if job.staged.notebook:
+        return "notebook"
+    if job.staged.exported_notebook and job.exercise.kind == "python":
+        return "notebook-script"
+    return job.exercise.kind

@@ -97,7 +97,7 @@ def docker_client(timeout: int = 120) -> Any:
         raise daemon_unreachable(where) from exc
     try:
         client.ping()
-    except docker.errors.DockerException as exc:
+    except (docker.errors.DockerException, OSError) as exc:  # requests' errors are OSErrors
         client.close()
         raise daemon_unreachable(where) from exc
     # The SDK copies proxy settings from ~/.docker/config.json into every

@@ -88,7 +88,9 @@ def _imports_in(source: bytes, text: str, name: str, first_line: int) -> list[tu
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(source, filename=name)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+    except (SyntaxError, ValueError):
+        return []  # code that does not compile never runs: its imports neither
+    except (RecursionError, MemoryError, OverflowError):
         return [(module, line + first_line) for module, line in scan_imports(text)]
     found: list[tuple[str, int]] = []
     for part in [tree, *exported_python(tree)]:

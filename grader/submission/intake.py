@@ -45,6 +45,7 @@ class _Plan:
     files: dict[Parts, bytes] = field(default_factory=dict)
     entry_module: str | None = None
     notebook: bool = False
+    exported_notebook: bool = False
     notes: list[Flag] = field(default_factory=list)
     budget: ParseBudget = field(default_factory=ParseBudget)  # shared by every file parsed
 
@@ -220,8 +221,9 @@ def _tree_python(tree: Tree, exercise: Exercise, plan: _Plan) -> None:
 
 
 def _note_exported_magics(plan: _Plan) -> None:
-    """A notebook exported as a script keeps its magics as get_ipython() calls: say, file by
-    file, which of them were not run, as for a notebook."""
+    """A notebook exported as a script keeps its magics as get_ipython() calls: it runs with
+    IPython's builtins, and the note says, file by file, which magics were not run, as for
+    a notebook."""
     from grader.submission.magics import exported_magics, magic_note
 
     for parts, data in sorted(plan.files.items()):
@@ -229,8 +231,9 @@ def _note_exported_magics(plan: _Plan) -> None:
         if not name.endswith(".py") or (plan.notebook and parts == (f"{plan.entry_module}.py",)):
             continue
         found = exported_magics(data, plan.budget)
-        if found:
-            quoted = [f"`{safe_text(text, 40)}` (line {line})" for line, text in found]
+        plan.exported_notebook |= found.calls_shell
+        if found.not_run:
+            quoted = [f"`{safe_text(text, 40)}` (line {line})" for line, text in found.not_run]
             plan.notes.append(magic_note(name, quoted))
 
 
@@ -304,4 +307,5 @@ def stage_submission(path: Path, exercise: Exercise, dest: Path) -> StagedSubmis
         entry_module=plan.entry_module,
         notes=tuple(plan.notes),
         notebook=plan.notebook,
+        exported_notebook=plan.exported_notebook,
     )

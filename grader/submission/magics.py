@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import warnings
+from typing import NamedTuple
 
 from grader.flags import FlagCode
 from grader.harness.magics import PYTHON_CELL_MAGICS, PYTHON_LINE_MAGICS, neutralise_cell
@@ -36,26 +37,36 @@ _SHELL_METHODS = {"run_line_magic": "%", "run_cell_magic": "%%", "magic": "%"}
 _SHELL_COMMANDS = frozenset({"system", "getoutput"})
 
 
-def exported_magics(source: bytes, budget: ParseBudget) -> list[tuple[int, str]]:
-    """(line, the magic as the notebook had it) of each get_ipython() call in a module that
-    grader's stand-in shell (grader.harness.shell) does not run, and of the magics in the
-    cells it runs; none when the module makes its own get_ipython."""
+class ExportedMagics(NamedTuple):
+    """What a module does with IPython's shell, as a notebook exported as a script does."""
+
+    calls_shell: bool  # it calls get_ipython()'s magics or shell commands
+    not_run: list[tuple[int, str]]  # (line, the magic as the notebook had it)
+
+
+def exported_magics(source: bytes, budget: ParseBudget) -> ExportedMagics:
+    """The get_ipython() calls of a module: whether it makes any (a notebook exported as a
+    script), and those grader's stand-in shell (grader.harness.shell) does not run, with the
+    magics in the cells it runs; nothing when the module makes its own get_ipython."""
+    nothing = ExportedMagics(calls_shell=False, not_run=[])
     if b"get_ipython" not in source or not budget.allows(source.decode("utf-8", "replace")):
-        return []
+        return nothing
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             tree = ast.parse(source)
         except Exception:  # noqa: BLE001 - not for this scan to judge; the worker will
-            return []
+            return nothing
     if _binds_get_ipython(tree):
-        return []
+        return nothing
     found = []
+    calls_shell = False
     shells = _shell_names(tree)
     for node in ast.walk(tree):
         call = _shell_call(node, shells)
-        if call is None:
+        if call is None or call[0] not in (_SHELL_COMMANDS | _SHELL_METHODS.keys()):
             continue
+        calls_shell = True
         method, args = call
         text = args[0] if args and isinstance(args[0], str) else None
         if method in _SHELL_COMMANDS:
@@ -72,7 +83,7 @@ def exported_magics(source: bytes, budget: ParseBudget) -> list[tuple[int, str]]
             elif method == "run_cell_magic" and len(args) == 3 and isinstance(args[2], str):
                 _, inner = neutralise_cell(args[2])
                 found += [(node.lineno, n.text.strip()) for n in inner]
-    return sorted(found)
+    return ExportedMagics(calls_shell=calls_shell, not_run=sorted(found))
 
 
 def _binds_get_ipython(tree: ast.Module) -> bool:
@@ -168,7 +179,7 @@ def with_exported_cells(module: ast.Module) -> tuple[ast.Module, list[SyntaxErro
     place of its `get_ipython()` call, as the worker's stand-in shell runs it: what it
     defines is then seen by the static checks. Its lines count as the call's. Also the
     syntax errors of the cells that do not parse (each stops the module where it runs)."""
-    if not any(_python_of(node) is not None for node in module.body):
+    if _binds_get_ipython(module) or not any(_python_of(n) is not None for n in module.body):
         return module, []
     body: list[ast.stmt] = []
     errors: list[SyntaxError] = []
@@ -184,7 +195,10 @@ def with_exported_cells(module: ast.Module) -> tuple[ast.Module, list[SyntaxErro
 
 def exported_python(tree: ast.AST) -> list[ast.Module]:
     """What every exported `%time`/`%%time`/`%%capture` in the tree runs, wherever it is (in a
-    function too), parsed; what does not parse is left out."""
+    function too), parsed; what does not parse is left out, and nothing is taken for the
+    shell's when the module makes its own get_ipython."""
+    if isinstance(tree, ast.Module) and _binds_get_ipython(tree):
+        return []
     parsed = []
     for node in ast.walk(tree):
         code = _python_of(node) if isinstance(node, ast.Call) else None

@@ -248,6 +248,31 @@ def test_a_future_import_holds_for_the_cells_after_it(any_sandbox, mini_exercise
     assert "import-error" not in flag_codes(report)
 
 
+def test_a_plain_script_sees_plain_python(any_sandbox, mini_exercise, tmp_path):
+    """Only notebooks and their exports get IPython's builtins: a script asking whether it
+    runs in a notebook is told it does not, as under python."""
+    solution = (BEHAVIOURS / "correct.py").read_text(encoding="utf-8")
+    checks = "\n".join(
+        [
+            "import builtins",
+            "try:",
+            "    get_ipython()",
+            "    IN_NOTEBOOK = True",
+            "except NameError:",
+            "    IN_NOTEBOOK = False",
+            "assert not hasattr(builtins, 'display')",
+        ]
+    )
+    path = tmp_path / "script.py"
+    path.write_text(
+        checks + "\n" + solution.replace("return a + b", "return a + b + IN_NOTEBOOK"),
+        encoding="utf-8",
+    )
+    report = grade_file(path, mini_exercise, any_sandbox)
+    assert report.percent == 100.0, [t.message for t in report.tests if t.outcome != "passed"]
+    assert "import-error" not in flag_codes(report)
+
+
 def test_a_python_file_runs_whole_whatever_it_looks_like(any_sandbox, mini_exercise, tmp_path):
     """Only a submitted notebook runs cell by cell: a .py file written to look like the
     module made of one runs whole, so an error before its definitions stops them."""

@@ -327,7 +327,9 @@ def test_magics_of_a_notebook_exported_as_a_script_are_listed():
             "get_ipython().run_cell_magic(*['time', '', 'y = 2'])",
         ]
     ).encode()
-    assert exported_magics(source, ParseBudget()) == [
+    found = exported_magics(source, ParseBudget())
+    assert found.calls_shell
+    assert found.not_run == [
         (1, "%matplotlib inline"),
         (5, "%%writefile"),
         (6, "!ls"),
@@ -335,6 +337,10 @@ def test_magics_of_a_notebook_exported_as_a_script_are_listed():
         (9, "%load_ext autoreload"),
         (12, "!touch x"),
     ]
-    assert exported_magics(b"def f(:\n    get_ipython()", ParseBudget()) == []
+    assert not exported_magics(b"def f(:\n    get_ipython()", ParseBudget()).calls_shell
     own = b"def get_ipython():\n    return shell\n\nget_ipython().system('ls')\n"
-    assert exported_magics(own, ParseBudget()) == []  # the candidate's own: it may run
+    # the candidate's own: it may run anything, and the module is a plain script
+    assert exported_magics(own, ParseBudget()) == (False, [])
+    assert not exported_magics(
+        b"try:\n    get_ipython()\nexcept NameError:\n    pass\n", ParseBudget()
+    ).calls_shell
