@@ -304,8 +304,8 @@ class Decoder:
         except (RecursionError, msgpack.StackError) as exc:
             raise ValueLimit("value nested too deeply") from exc
         except ValueError as exc:
-            if "exceeds max_" in str(exc):  # one list, map, string ... longer than allowed
-                raise ValueLimit(f"value too large ({exc})") from exc
+            if "exceeds max_" in str(exc):  # one list or map longer than MAX_ITEMS
+                raise ValueLimit(f"value holds more than {MAX_ITEMS:,} items") from exc
             raise CodecError(f"malformed frame: {type(exc).__name__}") from exc
         except Exception as exc:  # msgpack raises several unrelated types on bad input
             raise CodecError(f"malformed frame: {type(exc).__name__}") from exc
