@@ -7,6 +7,8 @@ and names the cell and line where the candidate's code raised.
 
 from __future__ import annotations
 
+import itertools
+
 # The first line of the module (display() and get_ipython() are the worker's builtins, as
 # under IPython: grader/harness/shell.py).
 HEADER = "# grader: the code cells of the submitted notebook"
@@ -32,6 +34,13 @@ def cell_starts(lines: list[str]) -> list[tuple[int, int]]:
         if line.startswith(_MARKER) and line[len(_MARKER) :].isdigit():
             starts.append((number, int(line[len(_MARKER) :])))
     return starts
+
+
+def cell_sources(lines: list[str], starts: list[tuple[int, int]]) -> list[tuple[int, str]]:
+    """Each cell's source, after its marker line (`starts`: from cell_starts), with the number
+    of the module's lines before it: line n of the cell is line `before + n` of the module."""
+    bounds = [start for start, _ in starts] + [len(lines) + 1]
+    return [(start, "\n".join(lines[start : end - 1])) for start, end in itertools.pairwise(bounds)]
 
 
 def locate(starts: list[tuple[int, int]], lineno: int) -> str:

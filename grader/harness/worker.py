@@ -11,7 +11,6 @@ import argparse
 import builtins
 import importlib
 import importlib.util
-import itertools
 import os
 import resource
 import signal
@@ -23,7 +22,14 @@ from typing import Any
 
 # Our own dependencies are imported before the submission joins sys.path, so a
 # candidate's numpy.py or msgpack.py can only shadow modules for its own code.
-from grader.harness.cells import IPYTHON_KINDS, KINDS, MAX_LOAD_ERRORS, cell_starts, locate
+from grader.harness.cells import (
+    IPYTHON_KINDS,
+    KINDS,
+    MAX_LOAD_ERRORS,
+    cell_sources,
+    cell_starts,
+    locate,
+)
 from grader.harness.codec import (
     MAX_FRAME_BYTES,
     Decoder,
@@ -151,22 +157,22 @@ class Worker:
             return whole
         import ast
 
-        def cell(first: int, end: int) -> Callable[[int], types.CodeType]:
+        def cell(before: int, text: str) -> Callable[[int], types.CodeType]:
             def compiled(flags: int) -> types.CodeType:
                 try:
-                    tree = ast.parse("\n".join(lines[first - 1 : end - 1]), path)
+                    tree = ast.parse(text, path)
                 except SyntaxError as exc:
                     # counted from the cell's first line: made the file's, as for its code
-                    exc.lineno = None if exc.lineno is None else exc.lineno + first - 1
-                    exc.end_lineno = None if exc.end_lineno is None else exc.end_lineno + first - 1
+                    exc.lineno = None if exc.lineno is None else exc.lineno + before
+                    exc.end_lineno = None if exc.end_lineno is None else exc.end_lineno + before
                     raise
-                ast.increment_lineno(tree, first - 1)
+                ast.increment_lineno(tree, before)
                 return compile(tree, path, "exec", flags=flags, dont_inherit=True)
 
             return compiled
 
-        bounds = [1] + [start for start, _ in self.cell_starts] + [len(lines) + 1]
-        return [cell(first, end) for first, end in itertools.pairwise(bounds)]
+        # the module's first line, before the cells, is the host's comment (cells.HEADER)
+        return [cell(before, text) for before, text in cell_sources(lines, self.cell_starts)]
 
     def _defines_entry_point(self) -> bool:
         try:

@@ -6,7 +6,6 @@ import ast
 import codecs
 import importlib.util
 import io
-import itertools
 import keyword
 import re
 import sys
@@ -16,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from grader.flags import FlagCode
-from grader.harness.cells import cell_starts
+from grader.harness.cells import cell_sources, cell_starts
 from grader.models import Exercise
 from grader.submission.magics import with_exported_cells
 from grader.submission.policy import ParseBudget
@@ -122,12 +121,11 @@ def parse(
         module, broken_cells = with_exported_cells(_parse_part(src, text, 0))
         return module, [_syntax(src, e.lineno, e.msg or "invalid syntax") for e in broken_cells]
     lines = text.split("\n")
-    bounds = [start for start, _ in cell_starts(lines)] + [len(lines) + 1]
     body: list[ast.stmt] = []
     errors: list[Reject] = []
-    for start, end in itertools.pairwise(bounds):
+    for before, cell in cell_sources(lines, cell_starts(lines)):
         try:
-            body += _parse_part(src, "\n".join(lines[start : end - 1]), start).body
+            body += _parse_part(src, cell, before).body
         except Reject as exc:
             errors.append(exc)
     return ast.Module(body=body, type_ignores=[]), errors

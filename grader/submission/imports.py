@@ -12,12 +12,11 @@ An import in the module made of a notebook is placed by its cell and line.
 from __future__ import annotations
 
 import ast
-import itertools
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.harness.cells import cell_starts, locate
+from grader.harness.cells import cell_sources, cell_starts, locate
 from grader.submission.magics import exported_python
 from grader.submission.policy import ParseBudget
 from grader.submission.scan import scan_imports
@@ -73,12 +72,9 @@ def _imported_modules(
         return scan_imports(text)
     if not cells:
         return _imports_in(source, text, name, 0)
-    lines = text.split("\n")
-    bounds = [start for start, _ in cells] + [len(lines) + 1]
     found: list[tuple[str, int]] = []
-    for start, end in itertools.pairwise(bounds):
-        cell = "\n".join(lines[start : end - 1])
-        found += _imports_in(cell.encode("utf-8"), cell, name, start)
+    for before, cell in cell_sources(text.split("\n"), cells):
+        found += _imports_in(cell.encode("utf-8"), cell, name, before)
     return found
 
 
