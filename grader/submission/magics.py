@@ -35,6 +35,7 @@ def magic_note(where: str, quoted: list[str]) -> Flag:
 # get_ipython()'s methods a notebook exported as a script calls for its magics and shell lines
 _SHELL_METHODS = {"run_line_magic": "%", "run_cell_magic": "%%", "magic": "%"}
 _SHELL_COMMANDS = frozenset({"system", "getoutput"})
+_SHELL_CALLS = _SHELL_COMMANDS | _SHELL_METHODS.keys()
 
 
 class ExportedMagics(NamedTuple):
@@ -64,14 +65,14 @@ def exported_magics(source: bytes, budget: ParseBudget) -> ExportedMagics:
     shells = _shell_names(tree)
     for node in ast.walk(tree):
         call = _shell_call(node, shells)
-        if call is None or call[0] not in (_SHELL_COMMANDS | _SHELL_METHODS.keys()):
+        if call is None or call[0] not in _SHELL_CALLS:
             continue
         calls_shell = True
         method, args = call
         text = args[0] if args and isinstance(args[0], str) else None
         if method in _SHELL_COMMANDS:
             found.append((node.lineno, f"!{text if text is not None else '…'}"))
-        elif method in _SHELL_METHODS and text is not None:  # else: which magic is unknown
+        elif text is not None:  # else: which magic is unknown
             if method == "magic":
                 name, _, rest = text.lstrip("%").partition(" ")
             else:
@@ -179,12 +180,12 @@ def with_exported_cells(module: ast.Module) -> tuple[ast.Module, list[SyntaxErro
     place of its `get_ipython()` call, as the worker's stand-in shell runs it: what it
     defines is then seen by the static checks. Its lines count as the call's. Also the
     syntax errors of the cells that do not parse (each stops the module where it runs)."""
-    if _binds_get_ipython(module) or not any(_python_of(n) is not None for n in module.body):
+    codes = [] if _binds_get_ipython(module) else [_python_of(node) for node in module.body]
+    if all(code is None for code in codes):
         return module, []
     body: list[ast.stmt] = []
     errors: list[SyntaxError] = []
-    for node in module.body:
-        code = _python_of(node)
+    for node, code in zip(module.body, codes, strict=True):
         try:
             body += _parsed_at(code, node.lineno).body if code is not None else [node]
         except SyntaxError as exc:
